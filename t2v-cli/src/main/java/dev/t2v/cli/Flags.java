@@ -1,0 +1,86 @@
+package dev.t2v.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+
+/** Typed, bounded reads of flag values; every failure names the flag (exit 2). */
+public final class Flags {
+    private Flags() {}
+
+    public static String required(CommandLine cmd, String flag) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("--" + flag + " is required");
+        }
+        return v;
+    }
+
+    public static int intIn(CommandLine cmd, String flag, int dflt, int min, int max) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x < min || x > max) {
+                throw UsageException.badValue(flag, v, "an integer in [" + min + ", " + max + "]");
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw UsageException.badValue(flag, v, "an integer in [" + min + ", " + max + "]");
+        }
+    }
+
+    public static long longValue(CommandLine cmd, String flag, long dflt) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw UsageException.badValue(flag, v, "an integer");
+        }
+    }
+
+    public static double doubleIn(CommandLine cmd, String flag, double dflt, double min, double max) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return dflt;
+        }
+        String expected = "a number in [" + min + ", " + max + "]";
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (!(x >= min && x <= max)) {
+                throw UsageException.badValue(flag, v, expected);
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw UsageException.badValue(flag, v, expected);
+        }
+    }
+
+    public static String oneOf(CommandLine cmd, String flag, String dflt, Set<String> allowed) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return dflt;
+        }
+        String x = v.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(x)) {
+            throw UsageException.badValue(flag, v, "one of " + String.join(", ", allowed));
+        }
+        return x;
+    }
+
+    /** A path that must already exist. */
+    public static Path existing(CommandLine cmd, String flag) {
+        Path p = Path.of(required(cmd, flag));
+        if (!Files.exists(p)) {
+            throw UsageException.badValue(flag, p.toString(), "an existing file or directory");
+        }
+        return p;
+    }
+}

@@ -20,9 +20,10 @@ public final class OnnxTensors {
 
     /** A FLOAT tensor holding a copy of {@code array} (cast to FLOAT if needed). */
     public static OnnxTensor floats(OrtEnvironment env, INDArray array) {
-        INDArray c = array.castTo(DataType.FLOAT).dup('c'); // fresh row-major buffer of exactly length() elements
+        INDArray c = array.castTo(DataType.FLOAT).dup('c'); // a fresh row-major buffer
         float[] data = c.data().asFloat();
-        return floats(env, data, array.shape());
+        int n = (int) array.length();
+        return floats(env, data.length == n ? data : java.util.Arrays.copyOf(data, n), array.shape());
     }
 
     /** A FLOAT tensor of the given shape over {@code data} (row-major). */

@@ -88,8 +88,8 @@ class OnnxTextEncoderTest {
     }
 
     @Test
-    void aModelWithAFixedBatchOfOneIsFedOnePromptAtATime() throws IOException {
-        Path model = echoModel(dir.resolve("echo-b1.onnx"), 1, 77);
+    void aModelWithAFixedBatchSizeIsFedFullBatches() throws IOException {
+        Path model = echoModel(dir.resolve("echo-b2.onnx"), 2, 77); // 3 prompts: a full batch, then one topped up
         try (OnnxTextEncoder enc = OnnxTextEncoder.open(clip.tokenizer(), model)) {
             List<String> prompts = List.of("a red circle", "the blue square moving left", "dog");
             TextEmbeddings e = enc.encode(prompts);

@@ -114,6 +114,32 @@ class OnnxVaeTest {
         }
     }
 
+    /** A decoder (1x1 conv, nearest x8) with a fixed or symbolic batch size. */
+    private static Path upsampler(String name, Object batch) throws IOException {
+        OnnxModelWriter w = OnnxModelWriter.create(name);
+        String z = w.input("latent_sample", ElementType.FLOAT, batch, 4, "h", "w");
+        float[] weights = new float[3 * 4];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (i % 5) - 2;
+        }
+        String y = w.resize(w.conv(z, w.initializer("w", weights, 3, 4, 1, 1), "", 1, 0), "nearest", 1, 1, 8, 8);
+        w.output(w.rename(y, "sample"), ElementType.FLOAT, batch, 3, "H", "W");
+        return w.write(dir.resolve(name).resolve("decoder.onnx"));
+    }
+
+    @Test
+    void aModelWithAFixedBatchSizeIsFedFullChunks() throws IOException {
+        INDArray latents = frames(5, 2, 3, 10).reshape(5, 3, 2, 3); // any values
+        latents = Nd4j.concat(1, latents, latents.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1),
+                NDArrayIndex.all(), NDArrayIndex.all())); // [5,4,2,3]
+        try (OnnxVae fixed = OnnxVae.open(null, upsampler("fixed-batch", 2), OnnxVae.Options.of(1.0));
+                OnnxVae free = OnnxVae.open(null, upsampler("free-batch", "batch"), OnnxVae.Options.of(1.0))) {
+            INDArray a = fixed.decode(latents); // chunks of 2, 2, then 1 topped up to 2
+            assertThat(a.shape()).containsExactly(5, 3, 16, 24);
+            assertThat(a.equalsWithEps(free.decode(latents), 1e-6)).isTrue();
+        }
+    }
+
     @Test
     void aFlatDirectoryAndADecoderOnlyDirectoryAreFound() throws IOException {
         Path flat = Files.createDirectories(dir.resolve("flat"));

@@ -323,6 +323,13 @@ class OnnxModelWriterTest {
         assertThat(run(w20, Map.of("x", floats(new float[] {1f}, 1))).f("g")[0])
                 .isCloseTo((float) (0.5 * (1 + 0.6826894921)), within(1e-6f));
 
+        // Contrib ops live in their own domain, imported by the model.
+        OnnxModelWriter ms = OnnxModelWriter.create("contrib").importDomain("com.microsoft", 1);
+        String z = ms.input("x", ElementType.FLOAT, 1);
+        ms.output(ms.op("Gelu", z).domain("com.microsoft").out("g"), ElementType.FLOAT, 1);
+        assertThat(run(ms, Map.of("x", floats(new float[] {1f}, 1))).f("g")[0])
+                .isCloseTo((float) (0.5 * (1 + 0.6826894921)), within(1e-6f));
+
         assertThatThrownBy(() -> OnnxModelWriter.create("old").opset(13)).hasMessageContaining("opset");
     }
 
@@ -337,6 +344,10 @@ class OnnxModelWriterTest {
         w.output(w.rename(w.cast(w.initializer("i", Nd4j.createFromArray(3, 4)), ElementType.INT64), "i_out"),
                 ElementType.INT64, 2);
         w.output(w.rename(w.cast(w.initializer("s", Nd4j.scalar(2.5f)), ElementType.FLOAT), "s_out"), ElementType.FLOAT);
+        // Constant nodes carry their value as a tensor or a float-list attribute.
+        w.output(w.op("Constant").tensor("value", Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}})).out("t_attr"),
+                ElementType.FLOAT, 2, 2);
+        w.output(w.op("Constant").floats("value_floats", 0.5f, -1f).out("f_attr"), ElementType.FLOAT, 2);
 
         Outputs out = run(w, new HashMap<>());
 
@@ -346,6 +357,9 @@ class OnnxModelWriterTest {
         assertThat(out.l("i_out")).containsExactly(3, 4);
         assertThat(out.f("s_out")).containsExactly(2.5f);
         assertThat(out.shape("s_out")).isEmpty();
+        assertThat(out.f("t_attr")).containsExactly(1, 2, 3, 4);
+        assertThat(out.shape("t_attr")).containsExactly(2, 2);
+        assertThat(out.f("f_attr")).containsExactly(0.5f, -1f);
     }
 
     @Test

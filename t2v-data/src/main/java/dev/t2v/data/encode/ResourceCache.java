@@ -1,0 +1,72 @@
+package dev.t2v.data.encode;
+
+import dev.t2v.data.onnx.ModelFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Copies class-path resources (model files inside dependency jars) to a cache directory once, so native libraries
+ * can open them by path. Each file is checked against an expected SHA-256 on every use and re-extracted when it does
+ * not match; extraction goes through a temp file and an atomic rename, so concurrent processes never see half a file.
+ */
+final class ResourceCache {
+    /** Environment variable naming the cache root; the default is {@code ~/.cache/t2v}. */
+    static final String CACHE_ENV = "T2V_CACHE";
+
+    private ResourceCache() {
+    }
+
+    /** The cache root: {@code $T2V_CACHE}, else {@code ~/.cache/t2v}. */
+    static Path root() {
+        String env = System.getenv(CACHE_ENV);
+        if (env != null && !env.isBlank()) {
+            return Paths.get(env);
+        }
+        return Paths.get(System.getProperty("user.home"), ".cache", "t2v");
+    }
+
+    /**
+     * Returns {@code target}, extracting {@code resource} there first unless it already holds bytes with
+     * {@code sha256}.
+     *
+     * @throws IllegalStateException if the resource is missing from the class path or has other bytes than expected
+     */
+    static Path extract(ClassLoader loader, String resource, Path target, String sha256, String artifactHint)
+            throws IOException {
+        if (Files.isRegularFile(target) && ModelFiles.sha256(target).equals(sha256)) {
+            return target;
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        try (InputStream raw = loader.getResourceAsStream(resource)) {
+            if (raw == null) {
+                throw new IllegalStateException("resource '" + resource + "' is not on the class path; add "
+                        + artifactHint);
+            }
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                MessageDigest md = ModelFiles.newSha256();
+                try (InputStream in = new DigestInputStream(raw, md); OutputStream out = Files.newOutputStream(tmp)) {
+                    in.transferTo(out);
+                }
+                String actual = HexFormat.of().formatHex(md.digest());
+                if (!actual.equals(sha256)) {
+                    throw new IllegalStateException("resource '" + resource + "' has SHA-256 " + actual + ", expected "
+                            + sha256 + "; is the class path holding another version than " + artifactHint + "?");
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return target;
+    }
+}

@@ -172,6 +172,25 @@ class ServeBrowserTest {
     }
 
     @Test
+    void cancelStopsTheRunningJobAndTheHistorySaysSo() {
+        driver.get(server.uri().toString());
+        waiting().until(d -> "true".equals(js("return document.body.dataset.ready")));
+        type(driver.findElement(By.id("prompt")), "never finished");
+        type(driver.findElement(By.id("steps")), "10");
+        driver.findElement(By.id("generate")).click();
+        WebElement status = driver.findElement(By.id("status"));
+        generator.release(2);
+        waiting().until(d -> status.getText().equals("Denoising 2/10"));
+
+        driver.findElement(By.id("cancel")).click();
+        generator.release(1); // the job notices the cancel at its next step
+        waiting().until(d -> status.getText().equals("Cancelled: cancelled"));
+        assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("result")).isDisplayed()).isFalse();
+        waiting().until(d -> d.findElements(By.cssSelector("#history li[data-state=cancelled]")).size() == 1);
+    }
+
+    @Test
     void aValueTheServerRejectsIsShownNextToItsField() {
         driver.get(server.uri().toString());
         waiting().until(d -> "true".equals(js("return document.body.dataset.ready")));

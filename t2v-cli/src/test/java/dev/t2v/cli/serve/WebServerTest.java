@@ -162,6 +162,16 @@ class WebServerTest {
     }
 
     @Test
+    void aSingleFrameJobStillWritesAllThreeFiles() throws Exception {
+        start(new MovingSquareGenerator(Duration.ZERO));
+        String id = submit("{\"prompt\":\"one\",\"frames\":1,\"steps\":1}");
+        assertThat(http.awaitFinished(id, WAIT).get("state").asText()).isEqualTo("done");
+        for (OutputFile f : OutputFile.values()) {
+            assertThat(http.get(JobJson.fileUrl(id, f)).status()).as(f.fileName()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void progressIsReportedForEveryStep() throws Exception {
         GatedGenerator gen = new GatedGenerator();
         start(gen);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,9 +329,13 @@ public record DenoiserConfig(
     public static DenoiserConfig fromJson(String json) {
         try {
             return JSON.readValue(json, DenoiserConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("invalid denoiser config JSON: unknown field '" + e.getPropertyName()
+                    + "'", e);
         } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException("invalid denoiser config JSON at '" + path(e) + "': "
-                    + e.getOriginalMessage(), e);
+            String why = e.getOriginalMessage().startsWith("Missing creator property") ? "missing field"
+                    : e.getOriginalMessage();
+            throw new IllegalArgumentException("invalid denoiser config JSON at '" + path(e) + "': " + why, e);
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException iae) {

@@ -21,18 +21,14 @@ import java.util.Map;
  * ({@link #dims}), so one graph serves every B, F and T.
  */
 final class GraphOps {
-    /**
-     * Added to the attention scores of masked text tokens. exp(-1e9 - max) underflows to exactly 0 in float and
-     * double, so a masked token's value is multiplied by exactly zero.
-     */
-    static final double MASK_BIAS = -1e9;
-    /** DiT's max_period for sinusoidal timestep and position embeddings. */
-    static final double MAX_PERIOD = 10_000.0;
+    /** See {@link DenoiserMath#MASK_BIAS}. */
+    static final double MASK_BIAS = DenoiserMath.MASK_BIAS;
 
     final SameDiff sd;
     final DataType dtype;
     private final double eps;
     private final Map<Integer, SDVariable> onesRows = new HashMap<>();
+    private int broadcasts;
 
     GraphOps(SameDiff sd, DataType dtype, double eps) {
         this.sd = sd;
@@ -103,6 +99,27 @@ final class GraphOps {
         return sd.mmul(x, p(prefix + ".weight"), false, true, false).add(p(prefix + ".bias"));
     }
 
+    /**
+     * The part of a linear that produces outputs {@code [from, to)}, times {@code scale}: {@code x @ (s W[from:to])^T +
+     * s b[from:to]}. A fused projection (qkv, kv) is computed as one such product per part, so each comes out as its
+     * own contiguous matrix instead of being cut out of the fused output by reshape, permute and unstack copies; the
+     * scale (attention's 1/sqrt(hd) on the queries) goes on the small weight slice rather than on the activations.
+     */
+    SDVariable linearRows(SDVariable x, String prefix, long from, long to, double scale) {
+        SDVariable w = p(prefix + ".weight");
+        SDVariable b = p(prefix + ".bias");
+        long out = w.getShape()[0];
+        if (from != 0 || to != out) {
+            w = w.get(SDIndex.interval(from, to), SDIndex.all()); // [out,in] -> [to-from,in]
+            b = b.get(SDIndex.interval(from, to));
+        }
+        if (scale != 1) {
+            w = w.mul(scale);
+            b = b.mul(scale);
+        }
+        return sd.mmul(x, w, false, true, false).add(b);
+    }
+
     /** LayerNorm over tokens [M, D] without affine parameters, as DiT's norms. */
     SDVariable layerNorm(SDVariable x, int d) {
         return normalise(x, onesRow(d));
@@ -118,6 +135,41 @@ final class GraphOps {
         SDVariable centred = x.sub(x.mean(true, 1));                                 // [M,D] - [M,1]
         SDVariable inverseStd = sd.math.rsqrt(centred.mul(centred).mean(true, 1).add(eps)); // [M,1]
         return centred.mul(outer(inverseStd, rowScale));                             // [M,1] x [1,D] -> [M,D]
+    }
+
+    /**
+     * LayerNorm without affine parameters followed by DiT's modulate, on tokens x [M, D] whose rows belong to samples
+     * as {@code owner} [M, B] says (see {@link #owner}): {@code (x - mean) / sqrt(var + eps) * (1 + scale) + shift}
+     * with per-sample {@code shift}, {@code scale} [B, D]. The per-row inverse deviation and the per-sample scale are
+     * combined into one factor matrix by a single product ({@code (owner * rstd) @ (1 + scale)}), so the tokens are
+     * multiplied once instead of twice.
+     */
+    SDVariable normModulate(SDVariable x, SDVariable owner, SDVariable shift, SDVariable scale) {
+        SDVariable centred = x.sub(x.mean(true, 1));                                         // [M,D] - [M,1]
+        SDVariable inverseStd = sd.math.rsqrt(centred.mul(centred).mean(true, 1).add(eps));  // [M,1]
+        SDVariable factor = perRow(owner.mul(inverseStd), scale.add(1.0));                   // [M,B] x [B,D] -> [M,D]
+        return centred.mul(factor).add(perRow(owner, shift));
+    }
+
+    /**
+     * The sample-membership matrix of tokens in sample order, {@code L} per sample: [B*L, B], 1 where row i belongs to
+     * sample b (i / L == b), else 0. Multiplying by it repeats per-sample rows over their tokens ({@link #perRow}).
+     */
+    SDVariable owner(SDVariable batchScalar, SDVariable tokensPerSample) {
+        SDVariable rows = sd.range(sd.constant(0L), batchScalar.mul(tokensPerSample), sd.constant(1L), DataType.LONG);
+        SDVariable sample = sd.math.floorDiv(rows, tokensPerSample).reshape(-1, 1);                 // [B*L,1]
+        SDVariable samples = sd.range(sd.constant(0L), batchScalar, sd.constant(1L), DataType.LONG).reshape(1, -1); // [1,B]
+        return sd.eq(sample, samples).castTo(dtype);                                                 // -> [B*L,B]
+    }
+
+    /**
+     * Per-sample rows v [B, D] repeated over each sample's tokens: {@code owner @ v} -> [B*L, D] (exact: one product
+     * of 1 and the rest of 0 per output). A 2-D product writes the token matrix directly, with no reshape copy, and its
+     * backprop is a GEMM that sums over each sample's tokens. These products are broadcasts, not model FLOPs: their
+     * outputs are named {@code broadcast_*} so FLOP counters can leave them out.
+     */
+    SDVariable perRow(SDVariable owner, SDVariable v) {
+        return sd.mmul("broadcast_" + broadcasts++, owner, v);
     }
 
     /**
@@ -142,8 +194,7 @@ final class GraphOps {
      * export must use this formula (or {@code Gelu} with {@code approximate="tanh"}).
      */
     SDVariable gelu(SDVariable x) {
-        double a = 2 * Math.sqrt(2 / Math.PI);
-        return x.mul(sd.nn.sigmoid(x.mul(x).mul(0.044715 * a).add(a).mul(x)));
+        return x.mul(sd.nn.sigmoid(x.mul(x).mul(DenoiserMath.GELU_B).add(DenoiserMath.GELU_A).mul(x)));
     }
 
     /** SiLU, {@code x * sigmoid(x)}. */
@@ -170,17 +221,52 @@ final class GraphOps {
         return sd.mmul(sd.nn.softmax(scores, 3), v); // [M,H,Lq,Lk] x [M,H,Lk,hd] -> [M,H,Lq,hd]
     }
 
+    /** Tokens [M*L, H*hd] -> heads [M, H, L, hd] ({@code seqLen} = L, a number or a dim vector). */
+    SDVariable splitHeads(SDVariable x, Object seqLen, int heads, int headDim) {
+        return reshape(x, -1, seqLen, heads, headDim).permute(0, 2, 1, 3); // [M*L,D] -> [M,L,H,hd] -> [M,H,L,hd]
+    }
+
+    /** Heads [M, H, L, hd] -> tokens [M*L, H*hd]. */
+    SDVariable mergeHeads(SDVariable o, int d) {
+        return o.permute(0, 2, 1, 3).reshape(-1, d); // [M,H,L,hd] -> [M,L,H,hd] -> [M*L,D]
+    }
+
     /**
      * Multi-head self-attention within groups of {@code seqLen} consecutive tokens: x [M*L, D] -> [M*L, D], with
      * fused {@code prefix.qkv} and output {@code prefix.proj} linears. {@code seqLen} is a number or a dim vector.
      */
     SDVariable selfAttention(SDVariable x, String prefix, Object seqLen, int heads, int headDim) {
         int d = heads * headDim;
-        SDVariable qkv = reshape(linear(x, prefix + ".qkv"), -1, seqLen, 3, heads, headDim); // [M*L,3D] -> [M,L,3,H,hd]
-        SDVariable[] split = sd.unstack(qkv.permute(2, 0, 3, 1, 4), 0, 3); // [M,L,3,H,hd] -> 3 x [M,H,L,hd]
-        SDVariable o = attention(split[0].mul(1.0 / Math.sqrt(headDim)), split[1], split[2], null);
-        o = o.permute(0, 2, 1, 3).reshape(-1, d); // [M,H,L,hd] -> [M,L,H,hd] -> [M*L,D]
+        String qkv = prefix + ".qkv";
+        SDVariable q = splitHeads(linearRows(x, qkv, 0, d, 1.0 / Math.sqrt(headDim)), seqLen, heads, headDim);
+        SDVariable k = splitHeads(linearRows(x, qkv, d, 2L * d, 1), seqLen, heads, headDim);
+        SDVariable v = splitHeads(linearRows(x, qkv, 2L * d, 3L * d, 1), seqLen, heads, headDim);
+        return linear(mergeHeads(attention(q, k, v, null), d), prefix + ".proj");
+    }
+
+    /**
+     * Self-attention across the F frames at each of the N spatial positions, for tokens x [B*F*N, D] in (sample,
+     * frame, position) order, returning the same order. Each of q, k, v is reordered to [B*N, H, F, hd] straight from
+     * its projection, and the heads come back to token order before the output projection, so the tokens themselves
+     * are never transposed to (sample, position, frame) order and back.
+     */
+    SDVariable temporalAttention(SDVariable x, String prefix, SDVariable batch, SDVariable frames, int n, int heads,
+                                 int headDim) {
+        int d = heads * headDim;
+        String qkv = prefix + ".qkv";
+        SDVariable q = framesLast(linearRows(x, qkv, 0, d, 1.0 / Math.sqrt(headDim)), batch, frames, n, heads, headDim);
+        SDVariable k = framesLast(linearRows(x, qkv, d, 2L * d, 1), batch, frames, n, heads, headDim);
+        SDVariable v = framesLast(linearRows(x, qkv, 2L * d, 3L * d, 1), batch, frames, n, heads, headDim);
+        SDVariable o = reshape(attention(q, k, v, null), batch, n, heads, frames, headDim) // [B*N,H,F,hd] -> [B,N,H,F,hd]
+                .permute(0, 3, 1, 2, 4)                                                  // -> [B,F,N,H,hd]
+                .reshape(-1, d);                                                          // -> [B*F*N,D]
         return linear(o, prefix + ".proj");
+    }
+
+    /** [B*F*N, H*hd] -> [B*N, H, F, hd]. */
+    private SDVariable framesLast(SDVariable t, SDVariable batch, SDVariable frames, int n, int heads, int headDim) {
+        return reshape(reshape(t, batch, frames, n, heads, headDim) // [B*F*N,D] -> [B,F,N,H,hd]
+                .permute(0, 2, 3, 1, 4), -1, heads, frames, headDim); // -> [B,N,H,F,hd] -> [B*N,H,F,hd]
     }
 
     /**
@@ -193,14 +279,12 @@ final class GraphOps {
     SDVariable crossAttention(SDVariable x, SDVariable text, SDVariable batch, SDVariable textLen, SDVariable maskBias,
                               SDVariable anyText, String prefix, int heads, int headDim) {
         int d = heads * headDim;
-        SDVariable q = reshape(linear(x, prefix + ".q"), batch, -1, heads, headDim) // [B*L,D] -> [B,L,H,hd]
-                .permute(0, 2, 1, 3)                                            // -> [B,H,L,hd]
-                .mul(1.0 / Math.sqrt(headDim));
-        SDVariable kv = reshape(linear(text, prefix + ".kv"), -1, textLen, 2, heads, headDim); // [B*T,2D] -> [B,T,2,H,hd]
-        SDVariable[] split = sd.unstack(kv.permute(2, 0, 3, 1, 4), 0, 2); // -> 2 x [B,H,T,hd]
-        SDVariable o = attention(q, split[0], split[1].mul(anyText), maskBias); // all-padding text: values zeroed
-        o = o.permute(0, 2, 1, 3).reshape(-1, d); // [B,H,L,hd] -> [B,L,H,hd] -> [B*L,D]
-        return linear(o, prefix + ".proj");
+        SDVariable q = reshape(linearRows(x, prefix + ".q", 0, d, 1.0 / Math.sqrt(headDim)), batch, -1, heads, headDim)
+                .permute(0, 2, 1, 3);                                              // [B*L,D] -> [B,L,H,hd] -> [B,H,L,hd]
+        SDVariable k = splitHeads(linearRows(text, prefix + ".kv", 0, d, 1), textLen, heads, headDim);      // [B,H,T,hd]
+        SDVariable v = splitHeads(linearRows(text, prefix + ".kv", d, 2L * d, 1), textLen, heads, headDim);
+        SDVariable o = attention(q, k, v.mul(anyText), maskBias); // all-padding text: values zeroed
+        return linear(mergeHeads(o, d), prefix + ".proj");
     }
 
     // ---------------------------------------------------------------- shared by both architectures
@@ -263,46 +347,15 @@ final class GraphOps {
      * f_i = exp(-ln(10000) · i / (dim/2)), i < dim/2.
      */
     SDVariable timestepEmbedding(SDVariable t, int dim) {
-        int half = dim / 2;
-        double[] freqs = new double[half];
-        for (int i = 0; i < half; i++) {
-            freqs[i] = Math.exp(-Math.log(MAX_PERIOD) * i / half);
-        }
+        double[] freqs = DenoiserMath.timestepFrequencies(dim);
+        int half = freqs.length;
         SDVariable args = t.reshape(-1, 1).mul(constant(Nd4j.create(freqs, new long[] {1, half}, DataType.DOUBLE))); // [B]->[B,1]; x [1,half] -> [B,half]
         return sd.concat(1, sd.math.cos(args), sd.math.sin(args));
     }
 
-    /** Frequencies of DiT's 1D sin-cos position embedding of width {@code dim}: 1 / 10000^(i / (dim/2)). */
-    static double[] positionFrequencies(int dim) {
-        int half = dim / 2;
-        double[] omega = new double[half];
-        for (int i = 0; i < half; i++) {
-            omega[i] = 1.0 / Math.pow(MAX_PERIOD, (double) i / half);
-        }
-        return omega;
-    }
-
-    /**
-     * DiT's fixed 2D sin-cos position embedding for a {@code grid x grid} token grid (row-major tokens), [N, dim]:
-     * the first half encodes the column, the second half the row, each as [sin(pos·ω), cos(pos·ω)].
-     */
+    /** DiT's fixed 2D sin-cos position embedding, see {@link DenoiserMath#sinCos2d}. */
     static INDArray sinCos2d(int dim, int grid) {
-        int half = dim / 2;
-        double[] omega = positionFrequencies(half);
-        int q = omega.length;
-        double[][] out = new double[grid * grid][dim];
-        for (int row = 0; row < grid; row++) {
-            for (int col = 0; col < grid; col++) {
-                double[] e = out[row * grid + col];
-                for (int i = 0; i < q; i++) {
-                    e[i] = Math.sin(col * omega[i]);
-                    e[q + i] = Math.cos(col * omega[i]);
-                    e[half + i] = Math.sin(row * omega[i]);
-                    e[half + q + i] = Math.cos(row * omega[i]);
-                }
-            }
-        }
-        return Nd4j.create(out);
+        return DenoiserMath.sinCos2d(dim, grid);
     }
 
     /**
@@ -310,7 +363,7 @@ final class GraphOps {
      * {@code frames} is a rank-0 LONG; returns [F, dim] = [sin(f·ω), cos(f·ω)].
      */
     SDVariable sinCos1d(SDVariable frames, int dim) {
-        double[] omega = positionFrequencies(dim);
+        double[] omega = DenoiserMath.positionFrequencies(dim);
         SDVariable pos = sd.range(sd.constant(0L), frames, sd.constant(1L), DataType.LONG).castTo(dtype); // [F]
         SDVariable args = pos.reshape(-1, 1)                                              // [F] -> [F,1]
                 .mul(constant(Nd4j.create(omega, new long[] {1, omega.length}, DataType.DOUBLE))); // -> [F,dim/2]

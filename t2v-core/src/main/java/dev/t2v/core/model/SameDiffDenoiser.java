@@ -21,9 +21,13 @@ import java.util.TreeSet;
  */
 abstract class SameDiffDenoiser implements Denoiser {
 
-    /** The graph's inputs plus the run-time dimensions derived from them (rank-1 LONG vectors of length 1). */
+    /**
+     * The graph's inputs plus the run-time dimensions derived from them: rank-1 LONG vectors of length 1 (for shapes),
+     * and the batch size and frame count as rank-0 LONG scalars (for arithmetic).
+     */
     record Inputs(SDVariable x, SDVariable t, SDVariable text, SDVariable textMask,
-                  SDVariable batch, SDVariable frames, SDVariable framesScalar, SDVariable textLen) {
+                  SDVariable batch, SDVariable frames, SDVariable batchScalar, SDVariable framesScalar,
+                  SDVariable textLen) {
     }
 
     /** Builds an architecture's layers on top of the inputs and returns the output [B,F,C,H,W]. */
@@ -51,7 +55,7 @@ abstract class SameDiffDenoiser implements Denoiser {
         SDVariable xShape = x.shape();
         SDVariable textShape = text.shape();
         Inputs in = new Inputs(x, t, text, mask, GraphOps.dim(xShape, 0), GraphOps.dim(xShape, 1),
-                xShape.get(SDIndex.point(1)), GraphOps.dim(textShape, 1));
+                xShape.get(SDIndex.point(0)), xShape.get(SDIndex.point(1)), GraphOps.dim(textShape, 1));
         builder.build(new GraphOps(graph, dtype, cfg.layerNormEps()), cfg, in).rename("out");
         this.sd = graph;
     }

@@ -74,21 +74,21 @@ public final class VideoTransformer extends SameDiffDenoiser {
     }
 
     /**
-     * What every block reads besides x: the graph, the conditioning, the run-time shapes and {@code ones} [B,L,1]
-     * (L = F*N tokens per sample) for broadcasting per-sample vectors over a sample's tokens.
+     * What every block reads besides x: the graph, SiLU of the conditioning, the run-time shapes and {@code owner} [B*L, B]
+     * (L = F*N tokens per sample; see {@link GraphOps#owner}) for broadcasting per-sample vectors over a sample's
+     * tokens.
      */
-    private record Context(GraphOps g, DenoiserConfig cfg, Inputs in, SDVariable c, SDVariable text,
-                           SDVariable maskBias, SDVariable anyText, SDVariable shapeBFND, SDVariable shapeBNFD,
-                           SDVariable ones) {
+    private record Context(GraphOps g, DenoiserConfig cfg, Inputs in, SDVariable siluC, SDVariable text,
+                           SDVariable maskBias, SDVariable anyText, SDVariable owner) {
 
-        /** Per-sample v [B,D] repeated over the sample's tokens: [B,L,1] x [B,1,D] -> [B,L,D] -> [B*L,D]. */
+        /** Per-sample v [B,D] repeated over the sample's tokens: [B*L,B] x [B,D] -> [B*L,D]. */
         SDVariable perToken(SDVariable v) {
-            return g.outer(ones, v.reshape(-1, 1, cfg.hiddenSize())).reshape(-1, cfg.hiddenSize());
+            return g.perRow(owner, v);
         }
 
-        /** DiT's modulate: {@code x * (1 + scale) + shift} on tokens [B*L,D], shift and scale per sample [B,D]. */
-        SDVariable modulate(SDVariable x, SDVariable shift, SDVariable scale) {
-            return x.mul(perToken(scale.add(1.0))).add(perToken(shift));
+        /** LayerNorm then DiT's modulate: {@code LN(x) * (1 + scale) + shift} on tokens [B*L,D]. */
+        SDVariable normModulate(SDVariable x, SDVariable shift, SDVariable scale) {
+            return g.normModulate(x, owner, shift, scale);
         }
     }
 
@@ -99,8 +99,7 @@ public final class VideoTransformer extends SameDiffDenoiser {
                 .add(g.constant(GraphOps.sinCos2d(d, cfg.gridSize())).reshape(1, 1, n, d)) // + space, [N,D] -> [1,1,N,D]
                 .add(g.sinCos1d(in.framesScalar(), d).reshape(1, -1, 1, d))                // + time, [F,D] -> [1,F,1,D]
                 .reshape(-1, d);                                                           // -> tokens [B*F*N,D]
-        SDVariable ones = g.reshape(g.sd.fill(g.dims(in.batch(), in.frames(), n, 1), g.dtype, 1.0), // [B,F,N,1]
-                in.batch(), -1, 1);                                                                // -> [B,F*N,1]
+        SDVariable owner = g.owner(in.batchScalar(), in.framesScalar().mul(n)); // [B*F*N, B]
 
         SDVariable text = g.projectText(in.text(), cfg); // [B*T,D]
         SDVariable c = g.linear(g.silu(g.linear(g.timestepEmbedding(in.t(), cfg.frequencyEmbeddingSize()),
@@ -108,14 +107,14 @@ public final class VideoTransformer extends SameDiffDenoiser {
         if (cfg.pooledText()) {
             c = c.add(g.pooledText(text, in.textMask(), in.batch(), in.textLen(), d));
         }
-        Context ctx = new Context(g, cfg, in, c, text, g.maskBias(in.textMask()), g.anyText(in.textMask()),
-                shapeBFND, g.dims(in.batch(), n, in.frames(), d), ones);
+        SDVariable siluC = g.silu(c); // what every adaLN modulation reads
+        Context ctx = new Context(g, cfg, in, siluC, text, g.maskBias(in.textMask()), g.anyText(in.textMask()), owner);
         for (int i = 0; i < cfg.depth(); i++) {
             x = new DiTBlock(ctx, "blocks." + i + ".").forward(x);
         }
 
-        SDVariable[] mod = g.sd.split(g.linear(g.silu(c), "final_layer.adaLN_modulation.1"), 2, 1); // [B,2D] -> 2 x [B,D]
-        SDVariable h = ctx.modulate(g.layerNorm(x, d), mod[0], mod[1]);
+        SDVariable[] mod = g.sd.split(g.linear(siluC, "final_layer.adaLN_modulation.1"), 2, 1); // [B,2D] -> 2 x [B,D]
+        SDVariable h = ctx.normModulate(x, mod[0], mod[1]);
         return g.unpatchify(g.linear(h, "final_layer.linear"), cfg, in.batch(), in.frames());
     }
 
@@ -128,17 +127,15 @@ public final class VideoTransformer extends SameDiffDenoiser {
             GraphOps g = ctx.g;
             DenoiserConfig cfg = ctx.cfg;
             int d = cfg.hiddenSize(), n = cfg.tokensPerFrame(), heads = cfg.numHeads(), hd = cfg.headDim();
-            SDVariable[] m = g.sd.split(g.linear(g.silu(ctx.c), p + "adaLN_modulation.1"), cfg.modulationChunks(), 1);
+            SDVariable[] m = g.sd.split(g.linear(ctx.siluC, p + "adaLN_modulation.1"), cfg.modulationChunks(), 1);
 
-            SDVariable h = ctx.modulate(g.layerNorm(x, d), m[0], m[1]);
+            SDVariable h = ctx.normModulate(x, m[0], m[1]);
             h = g.selfAttention(h, p + "attn_spatial", n, heads, hd);     // within each frame's N tokens
             x = x.add(ctx.perToken(m[2]).mul(h));
 
             if (cfg.temporalAttention()) {
-                h = ctx.modulate(g.layerNorm(x, d), m[3], m[4])
-                        .reshape(ctx.shapeBFND).permute(0, 2, 1, 3).reshape(-1, d); // [B*F*N,D] -> [B,N,F,D] -> [B*N*F,D]
-                h = g.selfAttention(h, p + "attn_temporal", ctx.in.frames(), heads, hd); // across the F frames
-                h = h.reshape(ctx.shapeBNFD).permute(0, 2, 1, 3).reshape(-1, d);       // -> [B,F,N,D] -> [B*F*N,D]
+                h = ctx.normModulate(x, m[3], m[4]);
+                h = g.temporalAttention(h, p + "attn_temporal", ctx.in.batch(), ctx.in.frames(), n, heads, hd);
                 x = x.add(ctx.perToken(m[5]).mul(h));
             }
 
@@ -147,7 +144,7 @@ public final class VideoTransformer extends SameDiffDenoiser {
             x = x.add(h);
 
             int k = cfg.modulationChunks();
-            h = ctx.modulate(g.layerNorm(x, d), m[k - 3], m[k - 2]);
+            h = ctx.normModulate(x, m[k - 3], m[k - 2]);
             return x.add(ctx.perToken(m[k - 1]).mul(g.mlp(h, p + "mlp")));
         }
     }

@@ -3,12 +3,14 @@ package dev.t2v.data.video;
 /**
  * Converts between packed RGB and 8-bit Y'CbCr 4:2:0 planes with a given matrix and range.
  *
- * <p>Planes use JCodec's convention: each byte holds {@code value - 128}. JCodec labels every H.264 picture YUV420J
- * (full range) whatever the stream says, so the range and matrix come from the stream's SPS, not from JCodec.
+ * <p>JCodec planes hold {@code value - 128} in each byte; I420 frames from ffmpeg hold unsigned bytes. JCodec labels
+ * every H.264 picture YUV420J (full range) whatever the stream says, so the range and matrix come from the stream's
+ * SPS, not from JCodec.
  *
- * <p>Chroma is upsampled by replication (each chroma sample covers its 2×2 luma block): that is what ffmpeg's
- * default {@code yuv420p -> rgb24} conversion does, so frames decoded by JCodec and by the ffmpeg fallback agree
- * (about 48 dB on colour-bar content; smoother upsampling would differ from ffmpeg by 25–30 dB at colour edges).
+ * <p>Chroma is upsampled by replication (each chroma sample covers its 2×2 luma block), as ffmpeg's default
+ * {@code yuv420p -> rgb24} conversion does; smoother upsampling would differ from ffmpeg by 25–30 dB at colour
+ * edges. Values are rounded; swscale's fast path truncates, so ffmpeg's own rgb24 output is about 1 level darker
+ * (at most 3 levels, 44–48 dB apart). Both decoder paths of {@link VideoReader} convert here, so they agree exactly.
  * Downsampling for the encoder averages each 2×2 block.
  */
 final class YuvColor {
@@ -126,19 +128,36 @@ final class YuvColor {
     }
 
     /**
-     * Converts the top-left {@code width x height} region of 4:2:0 planes to RGB pixels ({@code 0xRRGGBB}).
+     * Converts the {@code width x height} region at ({@code x0}, {@code y0}) of JCodec 4:2:0 planes (signed bytes,
+     * {@code value - 128}) to RGB pixels ({@code 0xRRGGBB}, row-major). The offsets must be even (H.264 crops 4:2:0
+     * in units of 2).
      *
      * @param yStride bytes per luma row; chroma rows are {@code cStride} bytes
      */
-    void yuv420ToRgb(byte[] y, int yStride, byte[] u, byte[] v, int cStride, int width, int height, int[] rgb) {
+    void yuv420ToRgb(byte[] y, int yStride, byte[] u, byte[] v, int cStride, int x0, int y0, int width, int height,
+            int[] rgb) {
+        convert(y, 0, yStride, u, 0, v, 0, cStride, x0, y0, width, height, 0x80, rgb);
+    }
+
+    /** Converts a packed I420 frame (unsigned bytes: Y plane, then U, then V; even size) to RGB pixels. */
+    void i420ToRgb(byte[] frame, int width, int height, int[] rgb) {
+        int luma = width * height;
+        int cw = width >> 1;
+        int chroma = cw * (height >> 1);
+        convert(frame, 0, width, frame, luma, frame, luma + chroma, cw, 0, 0, width, height, 0, rgb);
+    }
+
+    /** {@code xor} maps stored bytes to 0..255: 0x80 for JCodec's signed samples, 0 for unsigned ones. */
+    private void convert(byte[] y, int yBase, int yStride, byte[] u, int uBase, byte[] v, int vBase, int cStride,
+            int x0, int y0, int width, int height, int xor, int[] rgb) {
         for (int row = 0; row < height; row++) {
-            int yo = row * yStride;
-            int co = (row >> 1) * cStride;
+            int yo = yBase + (y0 + row) * yStride + x0;
+            int co = ((y0 + row) >> 1) * cStride + (x0 >> 1);
             int out = row * width;
             for (int x = 0; x < width; x++) {
-                int yy = ys * ((y[yo + x] + 128) - yOffset);
-                int cu = u[co + (x >> 1)];
-                int cv = v[co + (x >> 1)];
+                int yy = ys * (((y[yo + x] & 0xff) ^ xor) - yOffset);
+                int cu = ((u[uBase + co + (x >> 1)] & 0xff) ^ xor) - 128;
+                int cv = ((v[vBase + co + (x >> 1)] & 0xff) ^ xor) - 128;
                 int r = (yy + rv * cv + HALF) >> SHIFT;
                 int g = (yy - gu * cu - gv * cv + HALF) >> SHIFT;
                 int b = (yy + bu * cu + HALF) >> SHIFT;

@@ -85,6 +85,51 @@ public final class Ffmpeg {
         return frames;
     }
 
+    /**
+     * ffmpeg's own decode of the first video stream (native I420, no swscale conversion), converted to RGB here in
+     * double precision: limited-range BT.601, chroma replicated over each 2x2 block, rounded. Independent of the
+     * fixed-point code under test, and free of swscale's truncation.
+     */
+    public static List<BufferedImage> decodeI420ToRgb(Path video, int width, int height) throws IOException {
+        List<String> cmd = List.of("ffmpeg", "-nostdin", "-v", "error", "-i", video.toString(), "-map", "0:v:0",
+                "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-");
+        Result r = exec(cmd);
+        if (r.exitCode != 0) {
+            throw new IOException("ffmpeg decode failed: " + r.stderr);
+        }
+        int luma = width * height;
+        int cw = width / 2;
+        int frameBytes = luma * 3 / 2;
+        if (r.stdout.length % frameBytes != 0) {
+            throw new IOException("ffmpeg output " + r.stdout.length + " bytes, not a multiple of " + frameBytes);
+        }
+        double kr = 0.299;
+        double kb = 0.114;
+        double kg = 1 - kr - kb;
+        List<BufferedImage> frames = new ArrayList<>();
+        for (int off = 0; off < r.stdout.length; off += frameBytes) {
+            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int ci = (y / 2) * cw + x / 2;
+                    double yy = ((r.stdout[off + y * width + x] & 0xff) - 16) / 219.0;
+                    double cb = ((r.stdout[off + luma + ci] & 0xff) - 128) / 224.0;
+                    double cr = ((r.stdout[off + luma + luma / 4 + ci] & 0xff) - 128) / 224.0;
+                    double red = yy + 2 * (1 - kr) * cr;
+                    double blue = yy + 2 * (1 - kb) * cb;
+                    double green = (yy - kr * red - kb * blue) / kg;
+                    img.setRGB(x, y, (to8(red) << 16) | (to8(green) << 8) | to8(blue));
+                }
+            }
+            frames.add(img);
+        }
+        return frames;
+    }
+
+    private static int to8(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
     /** {@code ffprobe -v error} on the first video stream, counting frames; key=value pairs plus "errors" (stderr). */
     public static Map<String, String> probe(Path video) throws IOException {
         Result r = exec(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",

@@ -2,9 +2,9 @@ package dev.t2v.data.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.t2v.data.video.Ffmpeg;
 import dev.t2v.data.video.Mp4Writer;
 import dev.t2v.data.video.Video;
+import dev.t2v.data.video.VideoReader;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,17 +24,17 @@ import org.junit.jupiter.api.Test;
 class ShapeDetectorTest {
     private static final ShapeDetector DETECTOR = new ShapeDetector();
     private static Path dir;
-    /** 144 default-size clips (two per combination) and their H.264 round trips, decoded by ffmpeg. */
+    /** 144 default-size clips (two per combination) and their H.264 round trips (JCodec both ways). */
     private static List<PlannedClip> clips;
     private static List<Video> rendered;
     private static List<Video> decoded;
 
     @BeforeAll
-    static void writeAndDecode() throws IOException {
+    static void writeAndDecode() throws Exception {
         dir = Files.createTempDirectory("shape-detector");
         clips = SyntheticSet.plan(SyntheticSpec.of(144, 128, 16, 8, 2024));
         rendered = clips.stream().map(c -> c.params().render()).toList();
-        decoded = Ffmpeg.available() ? roundTrip(rendered, 128) : List.of();
+        decoded = roundTrip(rendered, 128);
     }
 
     @AfterAll
@@ -48,16 +48,18 @@ class ShapeDetectorTest {
 
     /**
      * The H.264 round trip of every clip. All clips go through one file with an IDR frame at each clip's first
-     * frame, so each is coded exactly as it would be alone (QP 20, IDR then P frames) at the cost of one encoder
-     * and one ffmpeg run.
+     * frame, so each is coded exactly as it would be alone (QP 20, IDR then P frames) at the cost of one file.
      */
-    private static List<Video> roundTrip(List<Video> videos, int size) throws IOException {
+    private static List<Video> roundTrip(List<Video> videos, int size) throws Exception {
         int frames = videos.get(0).frameCount();
         List<BufferedImage> all = new ArrayList<>();
         videos.forEach(v -> all.addAll(v.frames()));
         Path mp4 = dir.resolve("clips-" + size + ".mp4");
         new Mp4Writer(Mp4Writer.DEFAULT.qp(), frames).write(new Video(all, videos.get(0).fps()), mp4);
-        List<BufferedImage> back = Ffmpeg.decodeRgb(mp4, size, size);
+        List<BufferedImage> back;
+        try (VideoReader reader = VideoReader.open(mp4, Optional.empty())) {
+            back = reader.readAll().frames();
+        }
         assertThat(back).hasSize(all.size());
         List<Video> out = new ArrayList<>();
         for (int i = 0; i < videos.size(); i++) {
@@ -93,20 +95,17 @@ class ShapeDetectorTest {
 
     @Test
     void readsAtLeast99PercentOfEachAttributeAfterAnH264RoundTrip() {
-        Ffmpeg.assumeAvailable();
         assertAllAtLeast(accuracy(clips, decoded, v -> v), 0.99);
     }
 
     @Test
-    void readsSmallFramesAfterAnH264RoundTrip() throws IOException {
-        Ffmpeg.assumeAvailable();
+    void readsSmallFramesAfterAnH264RoundTrip() throws Exception {
         List<PlannedClip> small = SyntheticSet.plan(SyntheticSpec.of(72, 64, 16, 8, 7));
         assertAllAtLeast(accuracy(small, roundTrip(small.stream().map(c -> c.params().render()).toList(), 64), v -> v), 0.99);
     }
 
     @Test
     void survivesBlurAndNoiseLikeAVaeAndADiffusionModelAdd() {
-        Ffmpeg.assumeAvailable();
         // One clip per combination for each kind of damage: blurring 144 clips twice would double the test's time.
         SplittableRandom rng = new SplittableRandom(5);
         double[] mild = accuracy(clips.subList(0, 72), decoded.subList(0, 72),

@@ -32,8 +32,8 @@ final class ClipWindows {
             double centre = (k + 0.5) * durationSeconds / count;
             double s = Math.min(maxStart, Math.max(0, centre - span / 2));
             // The epsilon keeps binary round-off (1.99999...) from dropping a whole millisecond; the min keeps the
-            // rounded start inside the video.
-            s = Math.min(Math.floor(s * 1000 + 1e-6), Math.floor(maxStart * 1000)) / 1000;
+            // rounded start inside the video (to within that epsilon; sampling keeps a whole frame of margin).
+            s = Math.min(Math.floor(s * 1000 + 1e-6), Math.floor(maxStart * 1000 + 1e-6)) / 1000;
             if (n == 0 || s > out[n - 1]) {
                 out[n++] = s;
             }

@@ -10,8 +10,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Measures decode and encode throughput (frames/s). Not a test: run it by hand (see docs in the report), e.g.
- * {@code java -cp <test+main classpath> dev.t2v.data.video.VideoThroughput [frames] [repeats]}.
+ * Measures decode and encode throughput (frames/s). Not a test; run it by hand from the repository root:
+ * <pre>
+ * mvn -B -o -q -pl t2v-data -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp t2v-data/target/test-classes:t2v-data/target/classes:$(cat /tmp/cp.txt) \
+ *     dev.t2v.data.video.VideoThroughput [frames=120] [repeats=5]
+ * </pre>
  * Clips are made by ffmpeg (libx264 defaults: High profile, CABAC, B-frames) from the mandelbrot source.
  */
 public final class VideoThroughput {

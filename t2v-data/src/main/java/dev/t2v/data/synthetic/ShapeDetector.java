@@ -28,8 +28,9 @@ import java.util.Optional;
  *   <li>Direction: a least-squares line through the blob centroids; the dominant axis and sign of the displacement.
  * </ol>
  *
- * <p>Measured on H.264 round trips of generated clips: all attributes right, also after a Gaussian blur of σ 2.5 px
- * plus noise of σ 12 at 128×128 (see {@code ShapeDetectorTest}).
+ * <p>On H.264 round trips of generated 128×128 clips it read every attribute of 144 clips right, also after a
+ * Gaussian blur of σ 2.5 px plus noise of σ 12 and a colour drift; {@code ShapeDetectorTest} asserts ≥ 99 % clean and
+ * ≥ 95 % damaged. Very heavy blur on small frames (σ 2.5 px at 64×64) makes triangles look like circles.
  */
 public final class ShapeDetector {
     /**
@@ -176,8 +177,9 @@ public final class ShapeDetector {
                         + ((c & 0xff) - bg[2]) * vb) / (float) v2;
             }
             int[] blob = largestBlob(a, w, h, minArea);
-            if (blob != null) {
-                blobs.add(measure(blob, a, w, h));
+            Blob measured = blob == null ? null : measure(blob, a, w, h);
+            if (measured != null) {
+                blobs.add(measured);
                 blobFrames.add(f);
             }
         }
@@ -312,7 +314,7 @@ public final class ShapeDetector {
         return out;
     }
 
-    /** Area, centroid, fill ratio and skew of a grown blob under coverage {@code a}. */
+    /** Area, centroid, fill ratio and skew of a grown blob under coverage {@code a}; null for a speck. */
     private static Blob measure(int[] blob, float[] a, int w, int h) {
         int x0 = w;
         int x1 = -1;
@@ -343,6 +345,10 @@ public final class ShapeDetector {
         }
         double[] xs = crossings(colMax);
         double[] ys = crossings(rowMax);
+        if (xs == null || ys == null || !(area > 0)) {
+            // A speck a few pixels across: its smoothed profile never reaches ½, so it has no measurable box.
+            return null;
+        }
         double width = xs[1] - xs[0];
         double height = ys[1] - ys[0];
         double cx = sx / area;
@@ -368,7 +374,7 @@ public final class ShapeDetector {
 
     /**
      * Sub-pixel positions (relative to the profile's start, in pixel-edge coordinates) where a coverage profile
-     * first rises to ½ and last falls below it, by linear interpolation between pixel centres.
+     * first rises to ½ and last falls below it, by linear interpolation between pixel centres; null if it never does.
      */
     static double[] crossings(double[] profile) {
         int first = -1;
@@ -380,6 +386,9 @@ public final class ShapeDetector {
                 }
                 last = i;
             }
+        }
+        if (first < 0) {
+            return null;
         }
         double lo;
         if (first > 0) {

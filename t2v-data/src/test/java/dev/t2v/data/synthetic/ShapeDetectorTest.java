@@ -179,6 +179,21 @@ class ShapeDetectorTest {
         assertThat(DETECTOR.detect(new Video(frames, 8)).combo()).contains(c.combo());
     }
 
+    @Test
+    void aTinySpeckIsNotAShape() {
+        List<BufferedImage> frames = new ArrayList<>(solid(64, 6, 0x181818).frames());
+        for (int t = 0; t < frames.size(); t++) {
+            for (int y = 30; y < 32; y++) {
+                for (int x = 10 + 3 * t; x < 12 + 3 * t; x++) {
+                    frames.get(t).setRGB(x, y, 0xe62828);
+                }
+            }
+        }
+        ShapeDetection d = DETECTOR.detect(new Video(frames, 8));
+        assertThat(d.shape()).isEmpty();
+        assertThat(d.features().framesWithForeground()).isZero();
+    }
+
     private static Video solid(int size, int frames, int rgb) {
         List<BufferedImage> out = new ArrayList<>();
         for (int i = 0; i < frames; i++) {

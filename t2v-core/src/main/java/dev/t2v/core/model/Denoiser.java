@@ -105,8 +105,8 @@ public interface Denoiser extends AutoCloseable {
         }
     }
 
-    /** Names, shapes and initialisations of the parameters a config builds, in model order. */
-    static List<String> parameterNames(DenoiserConfig cfg) {
+    /** The parameter names a config builds, in model order, without building anything. */
+    static List<String> parameterNamesFor(DenoiserConfig cfg) {
         return parameterSpecs(cfg).stream().map(ParamSpec::name).toList();
     }
 

@@ -9,7 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The layers both denoiser graphs are built from, written out of plain SameDiff ops because ND4J's own versions differ
@@ -30,6 +32,7 @@ final class GraphOps {
     final SameDiff sd;
     final DataType dtype;
     private final double eps;
+    private final Map<Integer, SDVariable> onesRows = new HashMap<>();
 
     GraphOps(SameDiff sd, DataType dtype, double eps) {
         this.sd = sd;
@@ -100,17 +103,35 @@ final class GraphOps {
         return sd.mmul(x, p(prefix + ".weight"), false, true, false).add(p(prefix + ".bias"));
     }
 
-    /** LayerNorm over the last axis (of rank {@code rank}) without affine parameters, as DiT's norms. */
-    SDVariable layerNorm(SDVariable x, int rank) {
-        int last = rank - 1;
-        SDVariable centred = x.sub(x.mean(true, last));
-        SDVariable variance = centred.mul(centred).mean(true, last);
-        return centred.mul(sd.math.rsqrt(variance.add(eps)));
+    /** LayerNorm over tokens [M, D] without affine parameters, as DiT's norms. */
+    SDVariable layerNorm(SDVariable x, int d) {
+        return normalise(x, onesRow(d));
     }
 
-    /** LayerNorm with PyTorch's affine weight and bias, {@code prefix.weight} / {@code prefix.bias}. */
-    SDVariable layerNorm(SDVariable x, int rank, String prefix) {
-        return layerNorm(x, rank).mul(p(prefix + ".weight")).add(p(prefix + ".bias"));
+    /** LayerNorm over tokens [M, D] with PyTorch's affine {@code prefix.weight} / {@code prefix.bias}. */
+    SDVariable layerNorm(SDVariable x, int d, String prefix) {
+        return normalise(x, p(prefix + ".weight").reshape(1, d)).add(p(prefix + ".bias")); // [D] -> [1,D]
+    }
+
+    /** {@code (x - mean) / sqrt(var + eps) * rowScale} over the last axis of x [M, D]; rowScale is [1, D]. */
+    private SDVariable normalise(SDVariable x, SDVariable rowScale) {
+        SDVariable centred = x.sub(x.mean(true, 1));                                 // [M,D] - [M,1]
+        SDVariable inverseStd = sd.math.rsqrt(centred.mul(centred).mean(true, 1).add(eps)); // [M,1]
+        return centred.mul(outer(inverseStd, rowScale));                             // [M,1] x [1,D] -> [M,D]
+    }
+
+    /**
+     * Broadcasts by a K = 1 matrix product ([..,M,1] x [..,1,D] -> [..,M,D]) so that the following multiply has equal
+     * shapes: ND4J's backprop of a broadcasting multiply is 2-3x slower than that of a same-shape one, while a K = 1
+     * product's backprop is a pair of GEMVs. (Not counted by {@link DenoiserConfig#forwardFlops}: it is elementwise
+     * work.)
+     */
+    SDVariable outer(SDVariable column, SDVariable row) {
+        return sd.mmul(column, row);
+    }
+
+    private SDVariable onesRow(int d) {
+        return onesRows.computeIfAbsent(d, k -> sd.constant(Nd4j.ones(dtype, 1, k)));
     }
 
     /**

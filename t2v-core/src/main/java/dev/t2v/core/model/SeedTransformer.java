@@ -69,23 +69,20 @@ public final class SeedTransformer extends SameDiffDenoiser {
         }
         SDVariable x = g.patchEmbed(in.x(), cfg).reshape(shapeBFND)  // [B*F*N,D] -> [B,F,N,D]
                 .add(g.p("pos_embed").reshape(1, 1, n, d))            // [1,N,D] -> [1,1,N,D]
-                .add(cond.reshape(-1, 1, 1, d));                      // [B,D] -> [B,1,1,D]
+                .add(cond.reshape(-1, 1, 1, d))                       // [B,D] -> [B,1,1,D]
+                .reshape(-1, d);                                      // -> tokens [B*F*N,D]
         SDVariable maskBias = g.maskBias(in.textMask());
         SDVariable anyText = g.anyText(in.textMask());
 
         for (int i = 0; i < cfg.depth(); i++) {
             String b = "blocks." + i + ".";
-            SDVariable h = g.layerNorm(x, 4, b + "norm1").reshape(-1, d);          // [B,F,N,D] -> [B*F*N,D]
-            x = x.add(g.selfAttention(h, b + "attn", n, heads, hd).reshape(shapeBFND));
-            h = g.layerNorm(x, 4, b + "norm2").reshape(-1, d);
-            x = x.add(g.mlp(h, b + "mlp1").reshape(shapeBFND));
-            h = g.layerNorm(x, 4, b + "norm3").reshape(-1, d);
-            h = g.crossAttention(h, text, in.batch(), in.textLen(), maskBias, anyText, b + "cross_attn", heads, hd);
-            x = x.add(h.reshape(shapeBFND));
-            h = g.layerNorm(x, 4, b + "norm4").reshape(-1, d);
-            x = x.add(g.mlp(h, b + "mlp2").reshape(shapeBFND));
+            x = x.add(g.selfAttention(g.layerNorm(x, d, b + "norm1"), b + "attn", n, heads, hd)); // within each frame
+            x = x.add(g.mlp(g.layerNorm(x, d, b + "norm2"), b + "mlp1"));
+            x = x.add(g.crossAttention(g.layerNorm(x, d, b + "norm3"), text, in.batch(), in.textLen(), maskBias,
+                    anyText, b + "cross_attn", heads, hd));
+            x = x.add(g.mlp(g.layerNorm(x, d, b + "norm4"), b + "mlp2"));
         }
-        SDVariable h = g.layerNorm(x, 4, "norm_out").reshape(-1, d);                // [B,F,N,D] -> [B*F*N,D]
+        SDVariable h = g.layerNorm(x, d, "norm_out");
         return g.unpatchify(g.linear(h, "proj_out"), cfg, in.batch(), in.frames());
     }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
  * across frames at each spatial position (omitted when {@code temporal_attention} is off), cross-attention to the
  * text (pre-LayerNorm with affine, padding masked), and a tanh-GELU feed-forward. One graph serves every batch size,
  * frame count (the temporal positions are computed in the graph, F = 1 is image mode) and text length.
+ *
+ * <p>Between layers the tokens travel as a matrix [B*F*N, D] in (sample, frame, row, column) order, so linears and
+ * norms need no reshapes; only temporal attention reorders them.
  */
 public final class VideoTransformer extends SameDiffDenoiser {
 
@@ -70,9 +73,23 @@ public final class VideoTransformer extends SameDiffDenoiser {
         return s;
     }
 
-    /** What every block reads besides x: the graph, the conditioning and the run-time shapes. */
+    /**
+     * What every block reads besides x: the graph, the conditioning, the run-time shapes and {@code ones} [B,L,1]
+     * (L = F*N tokens per sample) for broadcasting per-sample vectors over a sample's tokens.
+     */
     private record Context(GraphOps g, DenoiserConfig cfg, Inputs in, SDVariable c, SDVariable text,
-                           SDVariable maskBias, SDVariable anyText, SDVariable shapeBFND, SDVariable shapeBNFD) {
+                           SDVariable maskBias, SDVariable anyText, SDVariable shapeBFND, SDVariable shapeBNFD,
+                           SDVariable ones) {
+
+        /** Per-sample v [B,D] repeated over the sample's tokens: [B,L,1] x [B,1,D] -> [B,L,D] -> [B*L,D]. */
+        SDVariable perToken(SDVariable v) {
+            return g.outer(ones, v.reshape(-1, 1, cfg.hiddenSize())).reshape(-1, cfg.hiddenSize());
+        }
+
+        /** DiT's modulate: {@code x * (1 + scale) + shift} on tokens [B*L,D], shift and scale per sample [B,D]. */
+        SDVariable modulate(SDVariable x, SDVariable shift, SDVariable scale) {
+            return x.mul(perToken(scale.add(1.0))).add(perToken(shift));
+        }
     }
 
     private static SDVariable graph(GraphOps g, DenoiserConfig cfg, Inputs in) {
@@ -80,7 +97,10 @@ public final class VideoTransformer extends SameDiffDenoiser {
         SDVariable shapeBFND = g.dims(in.batch(), in.frames(), n, d);
         SDVariable x = g.patchEmbed(in.x(), cfg).reshape(shapeBFND)                        // [B*F*N,D] -> [B,F,N,D]
                 .add(g.constant(GraphOps.sinCos2d(d, cfg.gridSize())).reshape(1, 1, n, d)) // + space, [N,D] -> [1,1,N,D]
-                .add(g.sinCos1d(in.framesScalar(), d).reshape(1, -1, 1, d));               // + time, [F,D] -> [1,F,1,D]
+                .add(g.sinCos1d(in.framesScalar(), d).reshape(1, -1, 1, d))                // + time, [F,D] -> [1,F,1,D]
+                .reshape(-1, d);                                                           // -> tokens [B*F*N,D]
+        SDVariable ones = g.reshape(g.sd.fill(g.dims(in.batch(), in.frames(), n, 1), g.dtype, 1.0), // [B,F,N,1]
+                in.batch(), -1, 1);                                                                // -> [B,F*N,1]
 
         SDVariable text = g.projectText(in.text(), cfg); // [B*T,D]
         SDVariable c = g.linear(g.silu(g.linear(g.timestepEmbedding(in.t(), cfg.frequencyEmbeddingSize()),
@@ -89,29 +109,19 @@ public final class VideoTransformer extends SameDiffDenoiser {
             c = c.add(g.pooledText(text, in.textMask(), in.batch(), in.textLen(), d));
         }
         Context ctx = new Context(g, cfg, in, c, text, g.maskBias(in.textMask()), g.anyText(in.textMask()),
-                shapeBFND, g.dims(in.batch(), n, in.frames(), d));
+                shapeBFND, g.dims(in.batch(), n, in.frames(), d), ones);
         for (int i = 0; i < cfg.depth(); i++) {
             x = new DiTBlock(ctx, "blocks." + i + ".").forward(x);
         }
 
         SDVariable[] mod = g.sd.split(g.linear(g.silu(c), "final_layer.adaLN_modulation.1"), 2, 1); // [B,2D] -> 2 x [B,D]
-        SDVariable h = modulate(g.layerNorm(x, 4), mod[0], mod[1]).reshape(-1, d); // [B,F,N,D] -> [B*F*N,D]
+        SDVariable h = ctx.modulate(g.layerNorm(x, d), mod[0], mod[1]);
         return g.unpatchify(g.linear(h, "final_layer.linear"), cfg, in.batch(), in.frames());
     }
 
-    /** {@code x * (1 + scale) + shift} with per-sample shift/scale [B,D] broadcast over frames and tokens. */
-    static SDVariable modulate(SDVariable x, SDVariable shift, SDVariable scale) {
-        return x.mul(perSample(scale).add(1.0)).add(perSample(shift));
-    }
-
-    /** [B,D] -> [B,1,1,D], to broadcast over [B,F,N,D]. */
-    private static SDVariable perSample(SDVariable v) {
-        return v.getSameDiff().expandDims(v.getSameDiff().expandDims(v, 1), 1);
-    }
-
     /**
-     * One block on x [B,F,N,D]. The modulation chunks of SiLU(c) -> Linear are, in order: shift, scale, gate for the
-     * spatial attention, the temporal attention (when on) and the feed-forward.
+     * One block on tokens x [B*F*N, D]. The modulation chunks of SiLU(c) -> Linear are, in order: shift, scale, gate
+     * for the spatial attention, the temporal attention (when on) and the feed-forward.
      */
     private record DiTBlock(Context ctx, String p) {
         SDVariable forward(SDVariable x) {
@@ -120,24 +130,25 @@ public final class VideoTransformer extends SameDiffDenoiser {
             int d = cfg.hiddenSize(), n = cfg.tokensPerFrame(), heads = cfg.numHeads(), hd = cfg.headDim();
             SDVariable[] m = g.sd.split(g.linear(g.silu(ctx.c), p + "adaLN_modulation.1"), cfg.modulationChunks(), 1);
 
-            SDVariable h = modulate(g.layerNorm(x, 4), m[0], m[1]).reshape(-1, d);   // [B,F,N,D] -> [B*F*N,D]
-            h = g.selfAttention(h, p + "attn_spatial", n, heads, hd);              // within each frame's N tokens
-            x = x.add(perSample(m[2]).mul(h.reshape(ctx.shapeBFND)));              // [B*F*N,D] -> [B,F,N,D]
+            SDVariable h = ctx.modulate(g.layerNorm(x, d), m[0], m[1]);
+            h = g.selfAttention(h, p + "attn_spatial", n, heads, hd);     // within each frame's N tokens
+            x = x.add(ctx.perToken(m[2]).mul(h));
 
             if (cfg.temporalAttention()) {
-                h = modulate(g.layerNorm(x, 4), m[3], m[4]).permute(0, 2, 1, 3).reshape(-1, d); // -> [B,N,F,D] -> [B*N*F,D]
-                h = g.selfAttention(h, p + "attn_temporal", ctx.in.frames(), heads, hd);        // across the F frames
-                h = h.reshape(ctx.shapeBNFD).permute(0, 2, 1, 3);                               // -> [B,N,F,D] -> [B,F,N,D]
-                x = x.add(perSample(m[5]).mul(h));
+                h = ctx.modulate(g.layerNorm(x, d), m[3], m[4])
+                        .reshape(ctx.shapeBFND).permute(0, 2, 1, 3).reshape(-1, d); // [B*F*N,D] -> [B,N,F,D] -> [B*N*F,D]
+                h = g.selfAttention(h, p + "attn_temporal", ctx.in.frames(), heads, hd); // across the F frames
+                h = h.reshape(ctx.shapeBNFD).permute(0, 2, 1, 3).reshape(-1, d);       // -> [B,F,N,D] -> [B*F*N,D]
+                x = x.add(ctx.perToken(m[5]).mul(h));
             }
 
-            h = g.layerNorm(x, 4, p + "norm_cross").reshape(-1, d);                  // [B,F,N,D] -> [B*F*N,D]
-            h = g.crossAttention(h, ctx.text, ctx.in.batch(), ctx.in.textLen(), ctx.maskBias, ctx.anyText, p + "cross_attn", heads, hd);
-            x = x.add(h.reshape(ctx.shapeBFND));                                     // [B*F*N,D] -> [B,F,N,D]
+            h = g.crossAttention(g.layerNorm(x, d, p + "norm_cross"), ctx.text, ctx.in.batch(), ctx.in.textLen(),
+                    ctx.maskBias, ctx.anyText, p + "cross_attn", heads, hd);
+            x = x.add(h);
 
             int k = cfg.modulationChunks();
-            h = modulate(g.layerNorm(x, 4), m[k - 3], m[k - 2]).reshape(-1, d);      // [B,F,N,D] -> [B*F*N,D]
-            return x.add(perSample(m[k - 1]).mul(g.mlp(h, p + "mlp").reshape(ctx.shapeBFND)));
+            h = ctx.modulate(g.layerNorm(x, d), m[k - 3], m[k - 2]);
+            return x.add(ctx.perToken(m[k - 1]).mul(g.mlp(h, p + "mlp")));
         }
     }
 }

@@ -149,6 +149,20 @@ class DenoiserBehaviourTest {
     }
 
     @Test
+    void earlierOutputsSurviveLaterCalls() {
+        try (Denoiser m = Denoiser.create(TINY, 1)) {
+            ModelFixtures.randomise(m, 2, 0.1);
+            Batch a = ModelFixtures.batch(TINY, 2, 4, 5, 3, DataType.FLOAT);
+            INDArray first = a.forward(m);
+            INDArray copy = first.dup();
+            ModelFixtures.batch(TINY, 2, 4, 5, 4, DataType.FLOAT).forward(m);
+            ModelFixtures.batch(TINY, 1, 2, 3, 5, DataType.FLOAT).forward(m);
+            assertThat(first).isEqualTo(copy);
+            assertThat(a.forward(m)).isEqualTo(copy);
+        }
+    }
+
+    @Test
     void closedModelRefusesWork() {
         Denoiser m = Denoiser.create(TINY, 1);
         m.close();

@@ -192,7 +192,7 @@ public final class Preprocessor {
                 pendingVideos, shards.size(), pending.size(), shards.size() - pending.size(), totals.clips,
                 clipsWritten, totals.captions, totals.shardBytes, seconds, encoder.decodeNanos.sum() / 1e9,
                 encoder.encodeNanos.sum() / 1e9, cfg.threads());
-        dev.t2v.data.msrvtt.AtomicFiles.write(out.resolve(DatasetFiles.SUMMARY), summary.toJson());
+        OutputFiles.write(out.resolve(DatasetFiles.SUMMARY), summary.toJson());
         return summary;
     }
 

@@ -7,7 +7,6 @@ import dev.t2v.core.io.Safetensors;
 import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.DatasetInfo;
 import dev.t2v.data.manifest.ManifestEntry;
-import dev.t2v.data.msrvtt.AtomicFiles;
 import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.synthetic.SyntheticLabel;
 import java.io.IOException;
@@ -78,7 +77,7 @@ final class ShardWriter {
         if (badRows.isEmpty()) {
             Files.deleteIfExists(badFile);
         } else {
-            AtomicFiles.write(badFile, tsv(badRows));
+            OutputFiles.write(badFile, tsv(badRows));
         }
 
         Path tensors = DatasetFiles.shardTensors(out, shard);
@@ -105,7 +104,7 @@ final class ShardWriter {
 
         StringBuilder jsonl = new StringBuilder();
         lines.forEach(l -> jsonl.append(l).append('\n'));
-        AtomicFiles.write(DatasetFiles.shardManifest(out, shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(DatasetFiles.shardManifest(out, shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
         return new Written(ok, badRows.size(), clips, captionTexts.size());
     }
 

@@ -79,9 +79,10 @@ public final class PreprocessCommand implements Command {
     @Override
     public int run(CommandLine cmd, CliContext ctx) throws Exception {
         Parsed p = parse(cmd);
-        // ONNX Runtime would give each session a thread per core; with one session run per worker thread that
-        // oversubscribes the cores, so each run gets one thread when there are several workers.
-        int intraOp = p.config().threads() > 1 ? 1 : 0;
+        // Parallelism comes from --threads workers, each running the models on its own video. ONNX Runtime would
+        // also give every run a thread per core, oversubscribing the cores; one thread per run keeps --threads the
+        // number of busy cores, and the same setting whatever --threads is keeps the output bytes the same.
+        int intraOp = 1;
         try (LatentCodec codec = openCodec(p, intraOp); TextEncoder text = openText(p, intraOp)) {
             if (p.config().size() % codec.downsample() != 0) {
                 throw UsageException.badValue("size", cmd.getOptionValue("size", "" + p.config().size()),

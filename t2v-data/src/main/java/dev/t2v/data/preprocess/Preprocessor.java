@@ -25,12 +25,14 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -77,10 +79,10 @@ public final class Preprocessor {
      * @param progress where the progress bar is drawn (stderr), or {@code null} for none
      */
     public Preprocessor(PreprocessConfig cfg, TextEncoder text, LatentCodec codec, Clock clock, PrintStream progress) {
-        this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
-        this.text = java.util.Objects.requireNonNull(text, "text");
-        this.codec = java.util.Objects.requireNonNull(codec, "codec");
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+        this.text = Objects.requireNonNull(text, "text");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = progress;
         if (cfg.size() % codec.downsample() != 0) {
             throw new IllegalArgumentException("size " + cfg.size() + " is not a multiple of the codec's downsample "
@@ -287,7 +289,7 @@ public final class Preprocessor {
         VideoEncoder.Captions empty = VideoEncoder.trimmed(text.encode(List.of("")), text.id());
         int n = empty.tokens()[0];
         float[] mask = new float[n];
-        java.util.Arrays.fill(mask, 1f);
+        Arrays.fill(mask, 1f);
         Map<String, INDArray> t = new LinkedHashMap<>();
         t.put(DatasetFiles.EMBEDDING, Nd4j.create(empty.rows().get(0), new long[] {n, text.dim()}, DataType.FLOAT));
         t.put(DatasetFiles.MASK, Nd4j.create(mask, new long[] {n}, DataType.FLOAT));

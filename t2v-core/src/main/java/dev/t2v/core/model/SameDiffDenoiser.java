@@ -1,0 +1,215 @@
+package dev.t2v.core.model;
+
+import dev.t2v.core.config.DenoiserConfig;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What both denoisers share: owning the SameDiff graph and its parameter arrays, the placeholders, input checks,
+ * {@link #forward} and {@link #close}. The architecture-specific layers come in as a {@link GraphBuilder}.
+ */
+abstract class SameDiffDenoiser implements Denoiser {
+
+    /** The graph's inputs plus the run-time dimensions derived from them (rank-1 LONG vectors of length 1). */
+    record Inputs(SDVariable x, SDVariable t, SDVariable text, SDVariable textMask,
+                  SDVariable batch, SDVariable frames, SDVariable framesScalar, SDVariable textLen) {
+    }
+
+    /** Builds an architecture's layers on top of the inputs and returns the output [B,F,C,H,W]. */
+    @FunctionalInterface
+    interface GraphBuilder {
+        SDVariable build(GraphOps g, DenoiserConfig cfg, Inputs in);
+    }
+
+    private final DenoiserConfig cfg;
+    private final DataType dtype;
+    private final List<String> names;
+    private SameDiff sd;
+
+    SameDiffDenoiser(DenoiserConfig cfg, Map<String, INDArray> weights, DataType dtype, GraphBuilder builder) {
+        this.cfg = cfg;
+        this.dtype = dtype;
+        this.names = List.copyOf(weights.keySet());
+        SameDiff graph = SameDiff.create();
+        weights.forEach(graph::var);
+        int c = cfg.latentChannels(), s = cfg.latentSize();
+        SDVariable x = graph.placeHolder("x", dtype, -1, -1, c, s, s);
+        SDVariable t = graph.placeHolder("t", dtype, -1);
+        SDVariable text = graph.placeHolder("text", dtype, -1, -1, cfg.textDim());
+        SDVariable mask = graph.placeHolder("text_mask", dtype, -1, -1);
+        SDVariable xShape = x.shape();
+        SDVariable textShape = text.shape();
+        Inputs in = new Inputs(x, t, text, mask, GraphOps.dim(xShape, 0), GraphOps.dim(xShape, 1),
+                xShape.get(SDIndex.point(1)), GraphOps.dim(textShape, 1));
+        builder.build(new GraphOps(graph, dtype, cfg.layerNormEps()), cfg, in).rename("out");
+        this.sd = graph;
+    }
+
+    static Denoiser build(DenoiserConfig cfg, Map<String, INDArray> weights, DataType dtype) {
+        if (!dtype.isFPType()) {
+            throw new IllegalArgumentException("denoiser dtype must be floating point, got " + dtype);
+        }
+        return switch (cfg.architecture()) {
+            case LATTE -> new VideoTransformer(cfg, weights, dtype);
+            case SEED -> new SeedTransformer(cfg, weights, dtype);
+        };
+    }
+
+    /**
+     * Checks {@code weights} against the specs (every name present, none extra, exact shapes, floating dtype) and
+     * returns copies in {@code dtype}, in spec order.
+     */
+    static Map<String, INDArray> checkedCopy(DenoiserConfig cfg, List<ParamSpec> specs, Map<String, INDArray> weights,
+                                             DataType dtype) {
+        List<String> missing = new ArrayList<>();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (ParamSpec spec : specs) {
+            INDArray w = weights.get(spec.name());
+            if (w == null) {
+                missing.add(spec.name());
+                continue;
+            }
+            if (!Arrays.equals(w.shape(), spec.shape())) {
+                throw new IllegalArgumentException("weight '" + spec.name() + "' has shape " + Arrays.toString(w.shape())
+                        + ", expected " + Arrays.toString(spec.shape()) + " for this " + cfg.architecture() + " config");
+            }
+            if (!w.dataType().isFPType()) {
+                throw new IllegalArgumentException("weight '" + spec.name() + "' has dtype " + w.dataType()
+                        + ", expected a floating-point type");
+            }
+            out.put(spec.name(), w.dataType() == dtype ? w.dup('c') : w.castTo(dtype).dup('c'));
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing weight(s) " + summary(missing) + " for this "
+                    + cfg.architecture() + " config");
+        }
+        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
+        unexpected.removeAll(out.keySet());
+        if (!unexpected.isEmpty()) {
+            throw new IllegalArgumentException("unexpected weight(s) " + summary(new ArrayList<>(unexpected))
+                    + " for this " + cfg.architecture() + " config");
+        }
+        return out;
+    }
+
+    private static String summary(List<String> names) {
+        return names.size() <= 5 ? "'" + String.join("', '", names) + "'"
+                : "'" + String.join("', '", names.subList(0, 5)) + "' and " + (names.size() - 5) + " more";
+    }
+
+    @Override
+    public DenoiserConfig config() {
+        return cfg;
+    }
+
+    @Override
+    public DataType dataType() {
+        return dtype;
+    }
+
+    @Override
+    public SameDiff sameDiff() {
+        return graph();
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return names;
+    }
+
+    @Override
+    public Map<String, INDArray> weights() {
+        SameDiff graph = graph();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : names) {
+            out.put(name, graph.getArrForVarName(name));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public INDArray forward(INDArray x, INDArray t, INDArray text, INDArray textMask) {
+        SameDiff graph = graph();
+        checkInputs(x, t, text, textMask);
+        Map<String, INDArray> feed = new LinkedHashMap<>();
+        feed.put("x", cast(x));
+        feed.put("t", cast(t));
+        feed.put("text", cast(text));
+        feed.put("text_mask", cast(textMask));
+        return graph.output(feed, "out").get("out");
+    }
+
+    private INDArray cast(INDArray a) {
+        return a.dataType() == dtype ? a : a.castTo(dtype);
+    }
+
+    /** Same checks the graph would fail on, but with a message that names the argument and the expectation. */
+    void checkInputs(INDArray x, INDArray t, INDArray text, INDArray textMask) {
+        int c = cfg.latentChannels(), s = cfg.latentSize();
+        if (x == null || x.rank() != 5 || x.size(2) != c || x.size(3) != s || x.size(4) != s || x.size(0) < 1
+                || x.size(1) < 1) {
+            throw new IllegalArgumentException("x must be [B,F," + c + "," + s + "," + s + "] with B, F >= 1, got "
+                    + (x == null ? "null" : Arrays.toString(x.shape())));
+        }
+        long b = x.size(0);
+        if (t == null || t.rank() != 1 || t.size(0) != b) {
+            throw new IllegalArgumentException("t must be [" + b + "] (one timestep per sample), got "
+                    + (t == null ? "null" : Arrays.toString(t.shape())));
+        }
+        if (text == null || text.rank() != 3 || text.size(0) != b || text.size(2) != cfg.textDim()
+                || text.size(1) < 1 || text.size(1) > cfg.maxTextTokens()) {
+            throw new IllegalArgumentException("text must be [" + b + ",T," + cfg.textDim() + "] with 1 <= T <= "
+                    + cfg.maxTextTokens() + ", got " + (text == null ? "null" : Arrays.toString(text.shape())));
+        }
+        if (textMask == null || textMask.rank() != 2 || textMask.size(0) != b || textMask.size(1) != text.size(1)) {
+            throw new IllegalArgumentException("text_mask must be [" + b + "," + text.size(1) + "], got "
+                    + (textMask == null ? "null" : Arrays.toString(textMask.shape())));
+        }
+        if (!x.dataType().isFPType() || !t.dataType().isFPType() || !text.dataType().isFPType()
+                || !textMask.dataType().isFPType()) {
+            throw new IllegalArgumentException("x, t, text and text_mask must be floating point (mask as 1/0)");
+        }
+    }
+
+    private SameDiff graph() {
+        if (sd == null) {
+            throw new IllegalStateException("denoiser is closed");
+        }
+        return sd;
+    }
+
+    /**
+     * SameDiff M2.1 has no close(): release what we can by hand. Parameter arrays (and any the trainer added) are
+     * closed so their off-heap buffers go now rather than at the next GC.
+     */
+    @Override
+    public void close() {
+        SameDiff graph = sd;
+        if (graph == null) {
+            return;
+        }
+        sd = null;
+        graph.clearPlaceholders(true);
+        graph.clearOpInputs();
+        for (SDVariable v : graph.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE
+                    || v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.CONSTANT) {
+                INDArray arr = v.getArr();
+                if (arr != null && arr.closeable()) {
+                    arr.close();
+                }
+            }
+        }
+    }
+}

@@ -28,10 +28,12 @@ import java.util.Locale;
  * mvn -B -o -q -pl t2v-core test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java -Xmx12g \
  *   -cp t2v-core/target/classes:t2v-core/target/test-classes:$(cat t2v-core/target/cp.txt) \
- *   dev.t2v.core.model.DenoiserTiming PRESET BATCH [TIMED_RUNS [HIDDEN DEPTH HEADS]]
+ *   dev.t2v.core.model.DenoiserTiming PRESET BATCH [TIMED_RUNS] [--size HIDDEN DEPTH HEADS] [--frames F] [--forward-only]
  * </pre>
  *
- * The optional sizes override the preset's width, depth and head count (for retuning {@code demo}).
+ * {@code --size} overrides the preset's width, depth and head count (for retuning {@code demo}); {@code --frames} its
+ * frame count; {@code --forward-only} skips training, whose stored activations need far more memory than a forward
+ * (seed at batch 1: about 14 GB peak).
  *
  * Run one preset per JVM: peak RSS ({@code VmHWM}) is per process.
  */
@@ -41,18 +43,28 @@ public final class DenoiserTiming {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: DenoiserTiming PRESET BATCH [TIMED_RUNS [HIDDEN DEPTH HEADS]]  (presets: "
-                    + DenoiserConfig.presetNames() + ")");
+            System.err.println("usage: DenoiserTiming PRESET BATCH [TIMED_RUNS] [--size HIDDEN DEPTH HEADS] "
+                    + "[--frames F] [--forward-only]   (presets: " + DenoiserConfig.presetNames() + ")");
             System.exit(2);
         }
         DenoiserConfig cfg = DenoiserConfig.preset(args[0]);
         String label = args[0];
-        if (args.length >= 6) {
-            cfg = cfg.withSize(Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-            label += "[D" + cfg.hiddenSize() + " L" + cfg.depth() + " H" + cfg.numHeads() + "]";
-        }
         int batchSize = Integer.parseInt(args[1]);
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int runs = 5;
+        boolean train = true;
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> {
+                    cfg = cfg.withSize(Integer.parseInt(args[i + 1]), Integer.parseInt(args[i + 2]),
+                            Integer.parseInt(args[i + 3]));
+                    label += "[D" + cfg.hiddenSize() + " L" + cfg.depth() + " H" + cfg.numHeads() + "]";
+                    i += 3;
+                }
+                case "--frames" -> cfg = cfg.withFrames(Integer.parseInt(args[++i]));
+                case "--forward-only" -> train = false;
+                default -> runs = Integer.parseInt(args[i]);
+            }
+        }
         int warmup = 1;
 
         try (Denoiser m = Denoiser.create(cfg, 1)) {
@@ -70,6 +82,17 @@ public final class DenoiserTiming {
                     forwardCpu.add((cpuSeconds() - c0) * 1e3);
                 }
             }
+            double gflop = cfg.forwardFlops(batchSize, cfg.frames()) / 1e9;
+            double fwd = median(forward);
+            String head = String.format(Locale.ROOT,
+                    "%s batch %d frames %d tokens %d params %.2fM | forward %.1f ms (%.1f GFLOP, %.0f GFLOP/s; CPU %.1f ms)",
+                    label, batchSize, cfg.frames(), cfg.frames() * cfg.tokensPerFrame(), cfg.parameterCount() / 1e6,
+                    fwd, gflop, gflop / (fwd / 1e3), median(forwardCpu));
+            if (!train) {
+                System.out.printf(Locale.ROOT, "%s | peak RSS %d MB | forward runs %s | load %s%n",
+                        head, peakRssMb(), rounded(forward), loadAverage());
+                return;
+            }
 
             new TrainingHarness(m, 1e-4);
             StepTimer timer = new StepTimer();
@@ -81,16 +104,11 @@ public final class DenoiserTiming {
             double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
             List<Double> steps = timer.millis.subList(warmup, timer.millis.size());
             List<Double> stepsCpu = timer.cpuMillis.subList(warmup, timer.cpuMillis.size());
-
-            double gflop = cfg.forwardFlops(batchSize, cfg.frames()) / 1e9;
-            double fwd = median(forward);
             System.out.printf(Locale.ROOT,
-                    "%s batch %d frames %d tokens %d params %.2fM | forward %.1f ms (%.1f GFLOP, %.0f GFLOP/s; "
-                            + "CPU %.1f ms) | train step %.1f ms (CPU %.1f ms; first step incl. gradient graph %.0f ms; "
-                            + "fit total %.1f s) | peak RSS %d MB | forward runs %s | step runs %s | load %s%n",
-                    label, batchSize, cfg.frames(), cfg.frames() * cfg.tokensPerFrame(), cfg.parameterCount() / 1e6,
-                    fwd, gflop, gflop / (fwd / 1e3), median(forwardCpu), median(steps), median(stepsCpu),
-                    timer.millis.get(0), fitSeconds, peakRssMb(), rounded(forward), rounded(steps), loadAverage());
+                    "%s | train step %.1f ms (CPU %.1f ms; first step incl. gradient graph %.0f ms; fit total %.1f s) "
+                            + "| peak RSS %d MB | forward runs %s | step runs %s | load %s%n",
+                    head, median(steps), median(stepsCpu), timer.millis.get(0), fitSeconds, peakRssMb(),
+                    rounded(forward), rounded(steps), loadAverage());
         }
     }
 

@@ -116,19 +116,7 @@ public final class SyntheticSet {
      * The progress bar steps once per clip.
      */
     public static Result generate(Path out, SyntheticSpec spec, ProgressBar progress) throws IOException {
-        return generate(out, spec, progress, SyntheticSet::writeReproducibleMp4);
-    }
-
-    /** {@link Video#writeMp4}, with the muxer's wall-clock header times zeroed so equal clips give equal bytes. */
-    static void writeReproducibleMp4(Video video, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".raw.tmp");
-        try {
-            video.writeMp4(tmp);
-            AtomicFiles.write(file, Mp4Timestamps.zeroed(Files.readAllBytes(tmp)));
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        return generate(out, spec, progress, (video, file) -> video.writeMp4(file));
     }
 
     /** {@link #generate(Path, SyntheticSpec, ProgressBar)} with another clip writer (tests). */

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.codecs.h264.encode.RateControl;
@@ -94,6 +95,8 @@ public record Mp4Writer(int qp, int keyInterval) {
             }
             muxer.finish();
         }
+        // The muxer stamps the wall clock into the headers; zero it so equal videos give equal bytes.
+        Files.write(file, Mp4Timestamps.zeroed(Files.readAllBytes(file)));
     }
 
     private ByteBuffer encodeFrame(H264Encoder encoder, ConstantQp rc, Picture pic, ByteBuffer buf, boolean idr,

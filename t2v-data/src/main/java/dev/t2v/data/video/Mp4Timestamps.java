@@ -1,4 +1,4 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.data.video;
 
 import java.nio.ByteBuffer;
 import java.util.Set;

@@ -6,6 +6,9 @@ import dev.t2v.core.diffusion.Guidance;
 import dev.t2v.core.diffusion.Noise;
 import dev.t2v.core.diffusion.Scheduler;
 import dev.t2v.core.diffusion.Schedulers;
+import dev.t2v.data.bundle.BundleInfo;
+import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.data.bundle.NullTextEmbedding;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.encode.TextEncoder;
@@ -15,6 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,6 +108,59 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
                     + cfg.maxTextTokens() + ", got " + Arrays.toString(empty.embeddings().shape()));
         }
         this.nullText = TextRow.of(empty, 0);
+    }
+
+    /** {@link #load(Path, Backend, PipelineOptions)} on SameDiff with the default options. */
+    public static TextToVideoPipeline load(Path bundleDir) throws IOException {
+        return load(bundleDir, Backend.SAMEDIFF, PipelineOptions.defaults());
+    }
+
+    /** {@link #load(Path, Backend, PipelineOptions)} with the default options. */
+    public static TextToVideoPipeline load(Path bundleDir, Backend backend) throws IOException {
+        return load(bundleDir, backend, PipelineOptions.defaults());
+    }
+
+    /**
+     * Loads a model bundle (FORMATS.md "Model bundle"): its config, EMA weights, null-text embedding, text encoder
+     * and codec, with the bundle's {@code video} and {@code sampling} sections as the request defaults.
+     *
+     * @throws IOException                   naming the file when the bundle is incomplete or malformed
+     * @throws UnsupportedOperationException when {@code backend} is not available
+     */
+    public static TextToVideoPipeline load(Path bundleDir, Backend backend, PipelineOptions options)
+            throws IOException {
+        ModelBundle bundle = ModelBundle.read(bundleDir);
+        BundleInfo info = bundle.info();
+        TextEmbeddings nullText = batchOfOne(bundle.nullText());
+        GenerationDefaults defaults = new GenerationDefaults(info.video().frames(), info.video().fps(),
+                info.sampling().sampler(), info.sampling().steps(), info.sampling().guidance());
+        // Acquired in this order, released in reverse (here on failure, in close() otherwise).
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            TextEncoder text = bundle.openTextEncoder();
+            opened.add(text);
+            LatentCodec codec = bundle.openCodec();
+            opened.add(codec);
+            DenoiserBackend denoiser = DenoiserBackends.open(backend, bundle.directory(), info.denoiser());
+            opened.add(denoiser);
+            return new TextToVideoPipeline(denoiser, text, codec, info.scheduler(), nullText, info.video().frames(),
+                    defaults, options);
+        } catch (IOException | RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The bundle's {@code [T0,D]} null text as a batch of one. */
+    private static TextEmbeddings batchOfOne(NullTextEmbedding n) {
+        return new TextEmbeddings(n.embedding().reshape(1, n.tokens(), n.dim()), // [T0,D] -> [1,T0,D]
+                n.mask().reshape(1, n.tokens())); // [T0] -> [1,T0]
     }
 
     /** The denoiser's config (latent shape, window, text width). */

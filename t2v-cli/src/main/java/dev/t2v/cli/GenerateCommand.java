@@ -7,6 +7,8 @@ import dev.t2v.inference.Backend;
 import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.TextToVideoPipeline;
+import dev.t2v.inference.eval.Throughput;
+import dev.t2v.inference.eval.ThroughputMeter;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -132,6 +134,7 @@ public final class GenerateCommand implements Command {
         Video init = initVideo == null ? null : readVideo(initVideo);
         long start = System.nanoTime();
         try (TextToVideoPipeline pipeline = TextToVideoPipeline.load(modelDir, backend)) {
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
             GenerationDefaults d = pipeline.defaults();
             GenerationRequest request = build(() -> pipeline.requestBuilder(prompt)
                     .negativePrompt(cmd.getOptionValue("negative", ""))
@@ -140,14 +143,19 @@ public final class GenerateCommand implements Command {
                     .guidanceRescale(rescale).sampler(sampler != null ? sampler : d.sampler()).seed(seed).eta(eta)
                     .initVideo(init, strength).build());
             Video video;
+            ThroughputMeter meter;
             try (StageProgress progress = new StageProgress(ctx.err(), "")) {
-                video = pipeline.generate(request, progress);
+                meter = new ThroughputMeter(progress);
+                video = pipeline.generate(request, meter);
             }
             format.write(video, out, prompt);
-            double secs = (System.nanoTime() - start) / 1e9;
-            ctx.out().printf(Locale.ROOT, "wrote %s: %d frames, %dx%d, %s fps, %s %d steps, seed %d (%.1f s)%n", out,
+            Throughput speed = meter.result();
+            ctx.out().printf(Locale.ROOT, "wrote %s: %d frames, %dx%d, %s fps, %s %d steps, seed %d%n", out,
                     video.frameCount(), video.width(), video.height(), trim(request.fps()), request.sampler(),
-                    request.steps(), request.seed(), secs);
+                    request.steps(), request.seed());
+            ctx.out().printf(Locale.ROOT, "time: load %.1f s, generate %.2f s (%.3f s/step), peak RSS %s%n",
+                    loadSeconds, speed.totalSeconds(), speed.secondsPerStep(),
+                    speed.peakRssBytes() < 0 ? "unknown" : (speed.peakRssBytes() >> 20) + " MiB");
         }
         return Main.OK;
     }

@@ -65,7 +65,8 @@ class GenerateCommandTest {
         int code = run("generate", "--prompt", "a red circle moving left", "--model", bundle.toString(), "--out",
                 mp4.toString(), "--frames", "6", "--steps", "2", "--seed", "5");
         assertThat(code).as(stderr()).isZero();
-        assertThat(stdout()).contains("wrote " + mp4 + ": 6 frames, 64x64, 8 fps, ddim 2 steps, seed 5");
+        assertThat(stdout()).contains("wrote " + mp4 + ": 6 frames, 64x64, 8 fps, ddim 2 steps, seed 5")
+                .containsPattern("time: load [0-9.]+ s, generate [0-9.]+ s \\([0-9.]+ s/step\\)");
         assertThat(stderr()).contains("denoise").contains("2/2").contains("decode");
         try (VideoReader r = VideoReader.open(mp4)) {
             assertThat(r.readAll().frameCount()).isEqualTo(6);

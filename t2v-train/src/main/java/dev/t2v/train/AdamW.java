@@ -91,10 +91,20 @@ public final class AdamW {
             if (decayed.contains(name) && hyper.weightDecay() > 0) {
                 p.muli(1 - lr * hyper.weightDecay());
             }
-            mi.muli(b1).addi(g.mul(1 - b1));
-            vi.muli(b2).addi(g.mul(g).muli(1 - b2));
-            INDArray denom = Transforms.sqrt(vi, true).divi(bc2Sqrt).addi(hyper.epsilon());
-            p.subi(mi.div(denom).muli(stepSize));
+            // Temporaries are closed at once: for a large model each is as big as the parameter, and leaving them
+            // to the garbage collector lets native memory pile up between collections.
+            try (INDArray scaled = g.mul(1 - b1)) {
+                mi.muli(b1).addi(scaled);
+            }
+            try (INDArray squared = g.mul(g)) {
+                vi.muli(b2).addi(squared.muli(1 - b2));
+            }
+            try (INDArray denom = Transforms.sqrt(vi, true)) {
+                denom.divi(bc2Sqrt).addi(hyper.epsilon());
+                try (INDArray update = mi.div(denom)) {
+                    p.subi(update.muli(stepSize));
+                }
+            }
         }
     }
 

@@ -41,6 +41,8 @@ public final class Checkpoints {
 
     private final Path dir;
     private final PrintStream log;
+    /** Incomplete checkpoints already reported, so each is warned about once. */
+    private final Set<Path> reported = new HashSet<>();
 
     public Checkpoints(Path runDir, PrintStream log) {
         this.dir = runDir.resolve(DIR);
@@ -129,7 +131,9 @@ public final class Checkpoints {
                 }
             }
             if (why != null) {
-                log.println("warning: ignoring incomplete checkpoint " + d + ": " + why);
+                if (reported.add(d)) {
+                    log.println("warning: ignoring incomplete checkpoint " + d + ": " + why);
+                }
                 continue;
             }
             out.add(new Checkpoint(d, state));

@@ -32,7 +32,11 @@ public final class Ema {
     /** Folds the current weights in, as the {@code update}-th update (0-based). */
     public void update(Map<String, INDArray> weights, long update) {
         double d = decay(maxDecay, update);
-        shadow.forEach((k, s) -> s.muli(d).addi(weights.get(k).mul(1 - d)));
+        shadow.forEach((k, s) -> {
+            try (INDArray scaled = weights.get(k).mul(1 - d)) {
+                s.muli(d).addi(scaled);
+            }
+        });
     }
 
     /** The averaged weights: live arrays. */

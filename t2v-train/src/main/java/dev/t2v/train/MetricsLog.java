@@ -18,7 +18,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * {@code RUN/metrics.csv}, one row per optimiser step, and {@code RUN/loss.png}, the training and validation loss
+ * {@code RUN/metrics.csv}, one row per optimiser step (and a row for step 0 with the untrained model's validation
+ * loss), and {@code RUN/loss.png}, the training and validation loss
  * drawn with XChart (headless). A resumed run first drops the rows after its checkpoint, so the file reads as if the
  * run had never stopped.
  */

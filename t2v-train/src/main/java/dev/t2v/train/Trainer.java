@@ -263,6 +263,12 @@ public final class Trainer {
                 }
                 return;
             }
+            if (step == 0 && valBatches != null) {
+                // The untrained model's validation loss: the start of the curve (the EMA equals the weights now).
+                double v = loss.validationLoss(valBatches, cfg.valSeed());
+                history.add(new TrainerState.HistoryPoint(0, Double.NaN, v, v));
+                metrics.append(new MetricsLog.Row(0, 0, Double.NaN, v, v, 0, Double.NaN, 0, 0));
+            }
             try (ProgressBar bar = new ProgressBar(log, "train", totalSteps - step)) {
                 while (step < totalSteps) {
                     trainOneStep(bar);

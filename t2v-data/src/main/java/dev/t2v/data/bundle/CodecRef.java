@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.OnnxVae;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -46,34 +44,15 @@ public record CodecRef(String encoder, String decoder, double scalingFactor, int
         }
     }
 
-    /**
-     * Describes the VAE in {@code dir} (the layout {@link OnnxVae#fromDirectory} reads: {@code vae_encoder/model.onnx}
-     * and {@code vae_decoder/model.onnx}, else {@code encoder.onnx} and {@code decoder.onnx}) with absolute paths,
-     * opening it once to learn its channels and id.
-     *
-     * @throws IOException when there is no decoder or the models do not load
-     */
-    public static CodecRef fromDirectory(Path dir, OnnxVae.Options options) throws IOException {
-        Path enc = firstExisting(dir.resolve("vae_encoder").resolve("model.onnx"), dir.resolve("encoder.onnx"));
-        Path dec = firstExisting(dir.resolve("vae_decoder").resolve("model.onnx"), dir.resolve("decoder.onnx"));
-        if (dec == null) {
-            throw new NoSuchFileException(dir.toString(), null,
-                    "no VAE decoder: expected vae_decoder/model.onnx or decoder.onnx");
+    /** Describes an opened VAE by its files (absolute paths); it needs a decoder. */
+    public static CodecRef of(OnnxVae vae) {
+        if (vae.decoderFile() == null) {
+            throw new IllegalArgumentException("a codec reference needs a VAE with a decoder");
         }
-        try (OnnxVae vae = OnnxVae.open(enc, dec, options)) {
-            return new CodecRef(enc == null ? null : enc.toAbsolutePath().normalize().toString(),
-                    dec.toAbsolutePath().normalize().toString(), vae.scalingFactor(), vae.latentChannels(),
-                    vae.downsample(), vae.id());
-        }
-    }
-
-    private static Path firstExisting(Path... candidates) {
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
+        Path enc = vae.encoderFile();
+        return new CodecRef(enc == null ? null : enc.toAbsolutePath().normalize().toString(),
+                vae.decoderFile().toAbsolutePath().normalize().toString(), vae.scalingFactor(), vae.latentChannels(),
+                vae.downsample(), vae.id());
     }
 
     /** The same reference with other file paths (e.g. after copying the files into a bundle). */

@@ -71,11 +71,16 @@ public record TextEncoderRef(Kind kind, String model, String tokenizer, OnnxText
         return new TextEncoderRef(Kind.MINILM, null, null, null, miniLmId(), TextEncoders.MINILM_DIM, maxTokens);
     }
 
-    /** Describes an opened ONNX encoder with its two files (stored as absolute paths). */
-    public static TextEncoderRef onnx(OnnxTextEncoder encoder, Path model, Path tokenizer) {
-        return new TextEncoderRef(Kind.ONNX, model.toAbsolutePath().normalize().toString(),
-                tokenizer.toAbsolutePath().normalize().toString(), encoder.style(), encoder.id(), encoder.dim(),
-                encoder.maxTokens());
+    /** Describes an opened ONNX encoder by its two files (stored as absolute paths). */
+    public static TextEncoderRef onnx(OnnxTextEncoder encoder) {
+        return new TextEncoderRef(Kind.ONNX, encoder.modelFile().toAbsolutePath().normalize().toString(),
+                encoder.tokenizerFile().toAbsolutePath().normalize().toString(), encoder.style(), encoder.id(),
+                encoder.dim(), encoder.maxTokens());
+    }
+
+    /** Whether two encoder ids name the same files: the hashes after '@' agree (the label before it may not). */
+    public static boolean sameFiles(String id, String otherId) {
+        return hashPart(id).equals(hashPart(otherId));
     }
 
     /** The same reference with other file paths (e.g. after copying the files into a bundle). */
@@ -96,7 +101,7 @@ public record TextEncoderRef(Kind kind, String model, String tokenizer, OnnxText
                     OnnxTextEncoder.Options.defaults().withMaxTokens(maxTokens).withStyle(style));
         };
         // The label before '@' depends on how the encoder was opened; the hashes after it identify the files.
-        if (!hashPart(enc.id()).equals(hashPart(id)) || enc.dim() != dim) {
+        if (!sameFiles(enc.id(), id) || enc.dim() != dim) {
             String got = enc.id() + " (dim " + enc.dim() + ")";
             enc.close();
             throw new IOException("text encoder files give " + got + " but the model was trained with " + id + " (dim "

@@ -36,6 +36,11 @@ import java.util.Set;
  * @param sourcePath the data directory, absolute
  * @param annotationSha256 SHA-256 of the parsed annotation re-serialised canonically
  * @param created ISO-8601 instant of the first run that wrote the directory
+ * @param textModel the text encoder's ONNX model, absolute; {@code null} when unknown (for reopening the encoder
+ *     with a trained model; not compared by {@link #differencesFrom})
+ * @param textTokenizer the text encoder's tokenizer.json, absolute; {@code null} when unknown
+ * @param codecEncoder the codec's encoder model, absolute; {@code null} when unknown
+ * @param codecDecoder the codec's decoder model, absolute; {@code null} when unknown
  */
 public record DatasetInfo(
         int formatVersion,
@@ -55,7 +60,11 @@ public record DatasetInfo(
         int limit,
         String sourcePath,
         String annotationSha256,
-        String created) {
+        String created,
+        String textModel,
+        String textTokenizer,
+        String codecEncoder,
+        String codecDecoder) {
 
     public static final int FORMAT_VERSION = 1;
     /** How clip windows are placed; recorded so a future placement cannot be mistaken for this one. */
@@ -96,6 +105,26 @@ public record DatasetInfo(
         requireText(sourcePath, "source path");
         requireText(annotationSha256, "annotation sha256");
         requireText(created, "created");
+        optionalText(textModel, "text model path");
+        optionalText(textTokenizer, "tokenizer path");
+        optionalText(codecEncoder, "codec encoder path");
+        optionalText(codecDecoder, "codec decoder path");
+    }
+
+    /** A description without the model files' paths. */
+    public DatasetInfo(int formatVersion, String textEncoderId, int textDim, int maxTokens, String codecId,
+            double scalingFactor, int latentChannels, int downsample, int frames, double fps, int size,
+            int clipsPerVideo, int videosPerShard, List<String> splits, int limit, String sourcePath,
+            String annotationSha256, String created) {
+        this(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor, latentChannels, downsample,
+                frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath, annotationSha256, created,
+                null, null, null, null);
+    }
+
+    private static void optionalText(String s, String what) {
+        if (s != null && s.isBlank()) {
+            throw new IllegalArgumentException(what + " must be null or a non-empty string");
+        }
     }
 
     private static void requireText(String s, String what) {
@@ -124,7 +153,18 @@ public record DatasetInfo(
     public DatasetInfo withCreated(String newCreated) {
         return new DatasetInfo(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor,
                 latentChannels, downsample, frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath,
-                annotationSha256, newCreated);
+                annotationSha256, newCreated, textModel, textTokenizer, codecEncoder, codecDecoder);
+    }
+
+    /**
+     * The same description recording where the text encoder's and codec's files are (each may be {@code null}), so a
+     * model trained on the dataset can name them.
+     */
+    public DatasetInfo withModelFiles(String newTextModel, String newTextTokenizer, String newCodecEncoder,
+            String newCodecDecoder) {
+        return new DatasetInfo(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor,
+                latentChannels, downsample, frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath,
+                annotationSha256, created, newTextModel, newTextTokenizer, newCodecEncoder, newCodecDecoder);
     }
 
     /**
@@ -166,11 +206,15 @@ public record DatasetInfo(
         text.put("id", textEncoderId);
         text.put("dim", textDim);
         text.put("max_tokens", maxTokens);
+        putIfPresent(text, "model", textModel);
+        putIfPresent(text, "tokenizer", textTokenizer);
         ObjectNode codec = root.putObject("codec");
         codec.put("id", codecId);
         codec.put("scaling_factor", scalingFactor);
         codec.put("latent_channels", latentChannels);
         codec.put("downsample", downsample);
+        putIfPresent(codec, "encoder", codecEncoder);
+        putIfPresent(codec, "decoder", codecDecoder);
         ObjectNode clip = root.putObject("clip");
         clip.put("frames", frames);
         clip.put("fps", fps);
@@ -201,6 +245,12 @@ public record DatasetInfo(
             return out;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise dataset.json", e);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode n, String key, String value) {
+        if (value != null) {
+            n.put(key, value);
         }
     }
 
@@ -259,7 +309,9 @@ public record DatasetInfo(
                     f.integer(clip, "clip.frames"), f.number(clip, "clip.fps"), f.integer(clip, "clip.size"),
                     f.integer(clip, "clip.clips_per_video"), f.integer(shards, "shards.videos_per_shard"),
                     splits, limit, f.text(src, "source.path"), f.text(src, "source.annotation_sha256"),
-                    f.text(root, "created"));
+                    f.text(root, "created"), f.optionalText(text, "text_encoder.model"),
+                    f.optionalText(text, "text_encoder.tokenizer"), f.optionalText(codec, "codec.encoder"),
+                    f.optionalText(codec, "codec.decoder"));
         } catch (IllegalArgumentException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
         }
@@ -310,6 +362,12 @@ public record DatasetInfo(
                 throw error(path, "expected a string, got " + v);
             }
             return v.textValue();
+        }
+
+        /** A string that may be absent (or null). */
+        String optionalText(JsonNode parent, String path) throws IOException {
+            JsonNode v = parent.get(path.substring(path.lastIndexOf('.') + 1));
+            return v == null || v.isNull() ? null : text(parent, path);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.t2v.data.preprocess;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.encode.LatentCodec;
+import dev.t2v.data.encode.OnnxTextEncoder;
+import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.DatasetInfo;
@@ -260,6 +262,12 @@ public final class Preprocessor {
                 cfg.size(), cfg.clipsPerVideo(), cfg.videosPerShard(), splitNames(), cfg.limit(),
                 cfg.data().toAbsolutePath().normalize().toString(), sha256(dataset.annotations().toJson()),
                 clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        // Where the encoders' files are, so a model trained on this dataset can name them (not compared on reruns).
+        OnnxTextEncoder onnxText = text instanceof OnnxTextEncoder t ? t : null;
+        OnnxVae vae = codec instanceof OnnxVae v ? v : null;
+        info = info.withModelFiles(onnxText == null ? null : absolute(onnxText.modelFile()),
+                onnxText == null ? null : absolute(onnxText.tokenizerFile()),
+                vae == null ? null : absolute(vae.encoderFile()), vae == null ? null : absolute(vae.decoderFile()));
         if (Files.exists(file)) {
             DatasetInfo existing = DatasetInfo.read(file);
             List<String> diffs = info.differencesFrom(existing);
@@ -274,6 +282,10 @@ public final class Preprocessor {
         }
         OutputFiles.writeIfChanged(file, info.toJson());
         return info;
+    }
+
+    private static String absolute(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
     }
 
     private static boolean hasShardFiles(Path shardsDir) throws IOException {

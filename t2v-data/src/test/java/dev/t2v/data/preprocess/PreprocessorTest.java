@@ -113,6 +113,11 @@ class PreprocessorTest {
         assertThat(info.frames()).isEqualTo(8);
         assertThat(info.splits()).containsExactly("train", "validate", "test");
         assertThat(info.created()).isEqualTo("2026-01-02T03:04:05Z");
+        // The encoders' files are recorded, so a model trained on the dataset can reopen them.
+        assertThat(info.textModel()).isEqualTo(models.text().model().toAbsolutePath().normalize().toString());
+        assertThat(info.textTokenizer()).isEqualTo(models.text().tokenizer().toAbsolutePath().normalize().toString());
+        assertThat(info.codecEncoder()).isEqualTo(models.vae().encoder().toAbsolutePath().normalize().toString());
+        assertThat(info.codecDecoder()).isEqualTo(models.vae().decoder().toAbsolutePath().normalize().toString());
 
         Map<String, long[]> shapes = Safetensors.readShapes(DatasetFiles.shardTensors(reference, 0));
         assertThat(shapes.get("latents")).containsExactly(6, 8, 4, 4, 4);

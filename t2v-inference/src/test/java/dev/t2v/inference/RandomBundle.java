@@ -72,7 +72,10 @@ public final class RandomBundle {
             TinyModel.randomise(d, seed);
             d.weights().forEach((k, v) -> weights.put(k, v.dup()));
         }
-        CodecRef codec = CodecRef.fromDirectory(vae.dir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR));
+        CodecRef codec;
+        try (OnnxVae v = OnnxVae.fromDirectory(vae.dir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR))) {
+            codec = CodecRef.of(v);
+        }
         int size = cfg.latentSize() * codec.downsample();
         BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), TextEncoderRef.miniLm(maxTokens), codec,
                 new VideoSpec(cfg.frames(), 8, size), SamplingDefaults.defaults(),

@@ -49,9 +49,12 @@ public final class TinyBundle {
             INDArray e = empty.embeddings().get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()).dup(); // [T0,D]
             INDArray m = empty.mask().getRow(0).dup(); // [T0]
             nullText = new NullTextEmbedding(e, m);
-            textRef = TextEncoderRef.onnx(enc, files.bert(), files.tokenizer());
+            textRef = TextEncoderRef.onnx(enc);
         }
-        CodecRef codecRef = CodecRef.fromDirectory(files.vaeDir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR));
+        CodecRef codecRef;
+        try (OnnxVae vae = OnnxVae.fromDirectory(files.vaeDir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR))) {
+            codecRef = CodecRef.of(vae);
+        }
         BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), textRef, codecRef, new VideoSpec(FRAMES, FPS, SIZE),
                 new SamplingDefaults("ddim", 3, 4.0),
                 new Provenance("0".repeat(64), 0, 0, seed, null, "2026-01-01T00:00:00Z", null, "test"));

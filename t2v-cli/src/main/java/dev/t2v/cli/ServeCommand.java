@@ -2,6 +2,7 @@ package dev.t2v.cli;
 
 import dev.t2v.cli.serve.ServeConfig;
 import dev.t2v.cli.serve.WebServer;
+import dev.t2v.inference.TextToVideoPipeline;
 import dev.t2v.inference.VideoGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ public final class ServeCommand implements Command {
         VideoGenerator open(Path modelDir) throws Exception;
     }
 
-    /** What {@code t2v serve} opens: replaced by the generation pipeline once it exists. */
-    private static final GeneratorFactory DEFAULT_FACTORY = ServeCommand::noPipeline;
+    /** What {@code t2v serve} opens: the generation pipeline on the bundle (or the demo model without --model). */
+    private static final GeneratorFactory DEFAULT_FACTORY = ServeCommand::openPipeline;
 
     private final GeneratorFactory factory;
     private final Consumer<WebServer> onStarted;
@@ -145,10 +146,10 @@ public final class ServeCommand implements Command {
         return g;
     }
 
-    private static VideoGenerator noPipeline(Path modelDir) {
-        throw new IllegalStateException(modelDir == null
-                ? "pass --model DIR, a model bundle directory"
-                : "this build cannot load the model bundle " + modelDir + " (no generation pipeline yet)");
+    private static VideoGenerator openPipeline(Path modelDir) throws java.io.IOException {
+        Path dir = modelDir != null ? modelDir : DefaultModel.directory().orElseThrow(
+                () -> new IllegalStateException(DefaultModel.NONE + "; pass --model DIR, a model bundle directory"));
+        return TextToVideoPipeline.load(dir);
     }
 
     private static void closeQuietly(VideoGenerator generator, CliContext ctx) {

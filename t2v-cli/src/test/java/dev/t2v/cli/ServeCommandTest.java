@@ -68,7 +68,7 @@ class ServeCommandTest {
     @Test
     void withoutAModelServeFailsSayingNoModel() {
         assertThat(run(new ServeCommand(), "serve", "--port", "0", "--out", tmp.toString())).isEqualTo(Main.FAILURE);
-        assertThat(err()).contains("t2v serve: no model: pass --model DIR");
+        assertThat(err()).contains("t2v serve: no model: " + DefaultModel.NONE + "; pass --model DIR");
     }
 
     @Test

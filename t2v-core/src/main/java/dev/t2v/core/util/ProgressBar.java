@@ -22,6 +22,8 @@ public final class ProgressBar implements AutoCloseable {
     private long done;
     private long lastDrawNanos;
     private String extra = "";
+    private long drawnDone = -1;
+    private String drawnExtra = "";
     private boolean closed;
 
     public ProgressBar(PrintStream out, String label, long total) {
@@ -76,6 +78,8 @@ public final class ProgressBar implements AutoCloseable {
 
     private void draw(long now) {
         lastDrawNanos = now;
+        drawnDone = done;
+        drawnExtra = extra;
         double rate = rate();
         StringBuilder sb = new StringBuilder();
         if (carriageReturn) {
@@ -118,7 +122,9 @@ public final class ProgressBar implements AutoCloseable {
             return;
         }
         closed = true;
-        draw(System.nanoTime());
+        if (done != drawnDone || !extra.equals(drawnExtra)) {
+            draw(System.nanoTime());
+        }
         if (carriageReturn) {
             out.println();
         }

@@ -107,6 +107,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     }
 
     private final Path modelFile;
+    private final Path tokenizerFile;
     private final HuggingFaceTokenizer tokenizer;
     private final OnnxSession session;
     private final Style style;
@@ -172,6 +173,7 @@ public final class OnnxTextEncoder implements TextEncoder {
     private OnnxTextEncoder(Path modelFile, Path tokenizerFile, TokenizerJson tokJson, HuggingFaceTokenizer tokenizer,
             OnnxSession session, Options options, String id) {
         this.modelFile = modelFile;
+        this.tokenizerFile = tokenizerFile;
         this.tokenizer = tokenizer;
         this.session = session;
 
@@ -246,6 +248,16 @@ public final class OnnxTextEncoder implements TextEncoder {
             }
         }
         return fixed;
+    }
+
+    /** The ONNX model this encoder runs (recorded so a trained model can reopen the same encoder). */
+    public Path modelFile() {
+        return modelFile;
+    }
+
+    /** The tokenizer.json this encoder uses. */
+    public Path tokenizerFile() {
+        return tokenizerFile;
     }
 
     public Style style() {

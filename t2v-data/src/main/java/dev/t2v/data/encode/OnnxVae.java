@@ -217,6 +217,16 @@ public final class OnnxVae implements LatentCodec {
         return file;
     }
 
+    /** The encoder model file, {@code null} for a decode-only codec (recorded so a trained model can reopen it). */
+    public Path encoderFile() {
+        return encoder == null ? null : encoder.file();
+    }
+
+    /** The decoder model file, {@code null} for an encode-only codec. */
+    public Path decoderFile() {
+        return decoder == null ? null : decoder.file();
+    }
+
     public boolean canEncode() {
         return encoder != null;
     }

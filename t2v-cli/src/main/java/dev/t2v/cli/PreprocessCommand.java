@@ -1,0 +1,211 @@
+package dev.t2v.cli;
+
+import dev.t2v.data.encode.LatentCodec;
+import dev.t2v.data.encode.OnnxTextEncoder;
+import dev.t2v.data.encode.OnnxVae;
+import dev.t2v.data.encode.TextEncoder;
+import dev.t2v.data.encode.TextEncoders;
+import dev.t2v.data.msrvtt.Split;
+import dev.t2v.data.preprocess.PreprocessConfig;
+import dev.t2v.data.preprocess.PreprocessSummary;
+import dev.t2v.data.preprocess.Preprocessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code t2v preprocess}: encodes an MSR-VTT-format folder into latent and text-embedding shards for training.
+ * Every flag is checked before any model loads; a rerun resumes (see {@link Preprocessor}).
+ */
+public final class PreprocessCommand implements Command {
+    static final int MAX_TOKENS_DEFAULT = TextEncoders.MINILM_DEFAULT_MAX_TOKENS;
+
+    @Override
+    public String name() {
+        return "preprocess";
+    }
+
+    @Override
+    public String summary() {
+        return "encode an MSR-VTT-format folder into latent + text shards (resumable)";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(flag("data", "DIR", "MSR-VTT-format folder: annotation + videos (e.g. from t2v synth)"));
+        o.addOption(flag("out", "DIR", "output folder; an earlier run there is resumed"));
+        o.addOption(flag("frames", "F", "frames per clip, [1, " + PreprocessConfig.MAX_FRAMES + "] (default "
+                + PreprocessConfig.DEFAULT_FRAMES + ")"));
+        o.addOption(flag("fps", "FPS", "clip frame rate, [0.1, 120] (default 8)"));
+        o.addOption(flag("size", "PX", "clip width and height, a multiple of the codec's downsample (default "
+                + PreprocessConfig.DEFAULT_SIZE + ")"));
+        o.addOption(flag("clips-per-video", "N", "clip windows per video, [1, " + PreprocessConfig.MAX_CLIPS_PER_VIDEO
+                + "] (default " + PreprocessConfig.DEFAULT_CLIPS_PER_VIDEO + ")"));
+        o.addOption(flag("text-model", "M.onnx", "ONNX text encoder (with --tokenizer); default all-MiniLM-L6-v2"));
+        o.addOption(flag("tokenizer", "T.json", "the text encoder's tokenizer.json"));
+        o.addOption(flag("max-tokens", "N", "tokens kept per caption, [2, 512] (default " + MAX_TOKENS_DEFAULT + ")"));
+        o.addOption(flag("vae", "DIR", "VAE folder: vae_encoder/model.onnx + vae_decoder/model.onnx, or encoder.onnx "
+                + "+ decoder.onnx"));
+        o.addOption(flag("vae-encoder", "E.onnx", "VAE encoder model (with --vae-decoder), instead of --vae"));
+        o.addOption(flag("vae-decoder", "X.onnx", "VAE decoder model (with --vae-encoder)"));
+        o.addOption(flag("scaling-factor", "S", "latent scaling factor (default " + OnnxVae.SD_SCALING_FACTOR + ")"));
+        o.addOption(flag("threads", "N", "videos decoded and encoded at once, [1, " + PreprocessConfig.MAX_THREADS
+                + "] (default " + PreprocessConfig.DEFAULT_THREADS + ")"));
+        o.addOption(flag("limit", "N", "take only the first N videos (in video-id order)"));
+        o.addOption(flag("split", "LIST", "comma-separated splits to take: train,validate,test (default all)"));
+        o.addOption(flag("videos-per-shard", "N", "videos per shard, the unit of resumption (default "
+                + PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD + ")"));
+        return o;
+    }
+
+    private static Option flag(String name, String arg, String desc) {
+        return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
+    }
+
+    /** The validated flags, before anything is loaded. */
+    private record Parsed(PreprocessConfig config, Path textModel, Path tokenizer, int maxTokens, Path vaeDir,
+            Path vaeEncoder, Path vaeDecoder, double scalingFactor) {
+    }
+
+    @Override
+    public int run(CommandLine cmd, CliContext ctx) throws Exception {
+        Parsed p = parse(cmd);
+        // Parallelism comes from --threads workers, each running the models on its own video. ONNX Runtime would
+        // also give every run a thread per core, oversubscribing the cores; one thread per run keeps --threads the
+        // number of busy cores, and the same setting whatever --threads is keeps the output bytes the same.
+        int intraOp = 1;
+        try (LatentCodec codec = openCodec(p, intraOp); TextEncoder text = openText(p, intraOp)) {
+            if (p.config().size() % codec.downsample() != 0) {
+                throw UsageException.badValue("size", cmd.getOptionValue("size", "" + p.config().size()),
+                        "a multiple of the codec's downsample " + codec.downsample());
+            }
+            PreprocessSummary s = new Preprocessor(p.config(), text, codec, clock(), ctx.err()).run();
+            ctx.out().println(s.describe());
+            ctx.out().println("wrote " + p.config().out());
+        }
+        return Main.OK;
+    }
+
+    static Parsed parse(CommandLine cmd) {
+        Path data = Flags.existing(cmd, "data");
+        if (!Files.isDirectory(data)) {
+            throw UsageException.badValue("data", data.toString(), "a directory (an MSR-VTT-format folder)");
+        }
+        Path out = Path.of(Flags.required(cmd, "out"));
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw UsageException.badValue("out", out.toString(), "a directory (this is a file)");
+        }
+        int frames = Flags.intIn(cmd, "frames", PreprocessConfig.DEFAULT_FRAMES, 1, PreprocessConfig.MAX_FRAMES);
+        double fps = Flags.doubleIn(cmd, "fps", PreprocessConfig.DEFAULT_FPS, 0.1, 120);
+        int size = Flags.intIn(cmd, "size", PreprocessConfig.DEFAULT_SIZE, 8, PreprocessConfig.MAX_SIZE);
+        int clips = Flags.intIn(cmd, "clips-per-video", PreprocessConfig.DEFAULT_CLIPS_PER_VIDEO, 1,
+                PreprocessConfig.MAX_CLIPS_PER_VIDEO);
+        int threads = Flags.intIn(cmd, "threads", PreprocessConfig.DEFAULT_THREADS, 1, PreprocessConfig.MAX_THREADS);
+        int limit = Flags.intIn(cmd, "limit", 0, 1, Integer.MAX_VALUE);
+        int perShard = Flags.intIn(cmd, "videos-per-shard", PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD, 1,
+                PreprocessConfig.MAX_VIDEOS_PER_SHARD);
+        int maxTokens = Flags.intIn(cmd, "max-tokens", MAX_TOKENS_DEFAULT, 2, 512);
+        double scaling = Flags.doubleIn(cmd, "scaling-factor", OnnxVae.SD_SCALING_FACTOR, 1e-6, 1e6);
+        Set<Split> splits = splits(cmd);
+
+        Path textModel = null;
+        Path tokenizer = null;
+        if (cmd.hasOption("text-model") || cmd.hasOption("tokenizer")) {
+            if (!cmd.hasOption("tokenizer")) {
+                throw new UsageException("--tokenizer is required with --text-model (the model's tokenizer.json)");
+            }
+            if (!cmd.hasOption("text-model")) {
+                throw new UsageException("--text-model is required with --tokenizer");
+            }
+            textModel = existingFile(cmd, "text-model");
+            tokenizer = existingFile(cmd, "tokenizer");
+        }
+
+        boolean split = cmd.hasOption("vae-encoder") || cmd.hasOption("vae-decoder");
+        Path vaeDir = null;
+        Path vaeEncoder = null;
+        Path vaeDecoder = null;
+        if (cmd.hasOption("vae") && split) {
+            throw new UsageException("--vae and --vae-encoder/--vae-decoder are alternatives: give one");
+        } else if (cmd.hasOption("vae")) {
+            vaeDir = Flags.existing(cmd, "vae");
+            if (!Files.isDirectory(vaeDir)) {
+                throw UsageException.badValue("vae", vaeDir.toString(), "a directory holding the VAE's ONNX models");
+            }
+        } else if (split) {
+            if (!cmd.hasOption("vae-decoder")) {
+                throw new UsageException("--vae-decoder is required with --vae-encoder");
+            }
+            if (!cmd.hasOption("vae-encoder")) {
+                throw new UsageException("--vae-encoder is required with --vae-decoder");
+            }
+            vaeEncoder = existingFile(cmd, "vae-encoder");
+            vaeDecoder = existingFile(cmd, "vae-decoder");
+        } else {
+            throw new UsageException("a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
+                    + "(docs/onnx-export.md)");
+        }
+        PreprocessConfig cfg = new PreprocessConfig(data, out, frames, fps, size, clips, perShard, threads, limit,
+                splits);
+        return new Parsed(cfg, textModel, tokenizer, maxTokens, vaeDir, vaeEncoder, vaeDecoder, scaling);
+    }
+
+    private static Path existingFile(CommandLine cmd, String flag) {
+        Path p = Path.of(Flags.required(cmd, flag));
+        if (!Files.isRegularFile(p)) {
+            throw UsageException.badValue(flag, p.toString(), "an existing file");
+        }
+        return p;
+    }
+
+    private static Set<Split> splits(CommandLine cmd) {
+        String v = cmd.getOptionValue("split");
+        if (v == null) {
+            return EnumSet.allOf(Split.class);
+        }
+        Set<Split> out = EnumSet.noneOf(Split.class);
+        for (String part : v.split(",")) {
+            Split s = Split.fromJsonName(part.trim().toLowerCase(Locale.ROOT)).orElseThrow(() ->
+                    UsageException.badValue("split", v, "a comma-separated list of train, validate, test"));
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static LatentCodec openCodec(Parsed p, int intraOp) throws java.io.IOException {
+        OnnxVae.Options options = new OnnxVae.Options(p.scalingFactor(), OnnxVae.DEFAULT_CHUNK_SIZE,
+                OnnxVae.SD_DOWNSAMPLE, OnnxVae.SD_LATENT_CHANNELS, intraOp);
+        return p.vaeDir() != null ? OnnxVae.fromDirectory(p.vaeDir(), options)
+                : OnnxVae.open(p.vaeEncoder(), p.vaeDecoder(), options);
+    }
+
+    private static TextEncoder openText(Parsed p, int intraOp) throws java.io.IOException {
+        if (p.textModel() == null) {
+            return TextEncoders.defaultMiniLm(p.maxTokens());
+        }
+        return OnnxTextEncoder.open(p.tokenizer(), p.textModel(),
+                new OnnxTextEncoder.Options(p.maxTokens(), null, null, false, intraOp));
+    }
+
+    /** dataset.json's {@code created}: {@code SOURCE_DATE_EPOCH} when set (reproducible outputs), else now. */
+    private static Clock clock() {
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        if (epoch != null && !epoch.isBlank()) {
+            try {
+                return Clock.fixed(Instant.ofEpochSecond(Long.parseLong(epoch.trim())), ZoneOffset.UTC);
+            } catch (NumberFormatException e) {
+                throw new UsageException("SOURCE_DATE_EPOCH must be an integer number of seconds, got '" + epoch + "'");
+            }
+        }
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.t2v.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.t2v.data.manifest.ClipDataset;
+import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.data.preprocess.PreprocessFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessCommandTest {
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path tmp;
+
+    static Path data;
+    static PreprocessFixtures.Models models;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void fixtures() throws IOException {
+        data = PreprocessFixtures.syntheticSet(shared.resolve("data"), 5);
+        models = PreprocessFixtures.tinyModels(shared.resolve("models"));
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return Main.withAllCommands().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A valid command line on the tiny fixtures, with {@code extra} flag/value pairs added or replacing. */
+    private String[] args(Path outDir, String... extra) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("--data", data.toString());
+        flags.put("--out", outDir.toString());
+        flags.put("--text-model", models.text().model().toString());
+        flags.put("--tokenizer", models.text().tokenizer().toString());
+        flags.put("--max-tokens", "16");
+        flags.put("--vae", models.vae().dir().toString());
+        flags.put("--size", "32");
+        flags.put("--videos-per-shard", "2");
+        for (int i = 0; i < extra.length; i += 2) {
+            flags.put(extra[i], extra[i + 1]);
+        }
+        List<String> a = new ArrayList<>(List.of("preprocess"));
+        flags.forEach((k, v) -> {
+            a.add(k);
+            a.add(v);
+        });
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void preprocessesEndToEndAndResumesWithoutWork() throws IOException {
+        Path o = tmp.resolve("pre");
+        int code = run(args(o));
+
+        assertThat(code).as(stderr()).isZero();
+        assertThat(stdout()).contains("videos: 5 selected, 5 ok, 0 bad", "shards: 3 total, 3 written",
+                "clips: 10 total (10 this run)", "clips/min", "wrote " + o);
+        assertThat(stderr()).contains("preprocess", "5/5");
+        try (ClipDataset ds = ClipDataset.open(o, Set.of("train", "validate", "test"))) {
+            assertThat(ds.size()).isEqualTo(10);
+            TrainingBatch b = ds.batch(0, 0, 0, 2, 8);
+            assertThat(b.latents().shape()).containsExactly(2, 8, 4, 4, 4);
+            assertThat(b.text().shape()).containsExactly(2, 8, 24);
+        }
+
+        assertThat(run(args(o))).as(stderr()).isZero();
+        assertThat(stdout()).contains("skipped 3 shards already done", "clips: 10 total (0 this run)");
+    }
+
+    @Test
+    void isListedInTheHelpWithItsEncoderFlags() {
+        assertThat(run("--help")).isZero();
+        assertThat(stdout()).contains("preprocess");
+        assertThat(run("preprocess", "--help")).isZero();
+        assertThat(stdout()).contains("--text-model", "--tokenizer", "--vae", "--vae-encoder", "--vae-decoder",
+                "--scaling-factor", "--clips-per-video", "--split", "--limit", "--threads");
+    }
+
+    @Test
+    void theVaeCanBeGivenAsTwoFiles() {
+        Path o = tmp.resolve("two-files");
+        List<String> a = new ArrayList<>(List.of(args(o)));
+        int at = a.indexOf("--vae");
+        a.remove(at);
+        a.remove(at);
+        a.addAll(List.of("--vae-encoder", models.vae().encoder().toString(), "--vae-decoder",
+                models.vae().decoder().toString(), "--limit", "2", "--split", "train"));
+        assertThat(run(a.toArray(String[]::new))).as(stderr()).isZero();
+        assertThat(stdout()).contains("videos: 2 selected");
+    }
+
+    @Test
+    void badFlagsExitTwoNamingTheFlag() throws IOException {
+        Path o = tmp.resolve("bad");
+        expectUsage(args(o, "--frames", "0"), "--frames: expected an integer in [1, 256], got '0'");
+        expectUsage(args(o, "--fps", "fast"), "--fps: expected a number");
+        expectUsage(args(o, "--size", "36"), "--size: expected a multiple of the codec's downsample 8, got '36'");
+        expectUsage(args(o, "--clips-per-video", "0"), "--clips-per-video: expected an integer in [1, 100]");
+        expectUsage(args(o, "--threads", "0"), "--threads: expected an integer in [1, 256]");
+        expectUsage(args(o, "--limit", "-3"), "--limit: expected an integer");
+        expectUsage(args(o, "--split", "train,dev"), "--split: expected a comma-separated list of train, validate, "
+                + "test, got 'train,dev'");
+        expectUsage(args(o, "--max-tokens", "1"), "--max-tokens: expected an integer in [2, 512]");
+        expectUsage(args(o, "--scaling-factor", "0"), "--scaling-factor: expected a number");
+        expectUsage(args(o, "--vae-encoder", "e.onnx"), "--vae and --vae-encoder/--vae-decoder are alternatives");
+        expectUsage(new String[] {"preprocess", "--out", o.toString(), "--vae", models.vae().dir().toString()},
+                "--data is required");
+        expectUsage(new String[] {"preprocess", "--data", tmp.resolve("nope").toString(), "--out", o.toString(),
+                "--vae", models.vae().dir().toString()}, "--data: expected an existing file or directory");
+        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString()},
+                "a codec is required: --vae DIR");
+        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--vae-encoder",
+                models.vae().encoder().toString()}, "--vae-decoder is required with --vae-encoder");
+        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--text-model",
+                models.text().model().toString(), "--vae", models.vae().dir().toString()},
+                "--tokenizer is required with --text-model");
+        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--text-model",
+                tmp.resolve("missing.onnx").toString(), "--tokenizer", models.text().tokenizer().toString(), "--vae",
+                models.vae().dir().toString()}, "--text-model: expected an existing file");
+        Path file = Files.writeString(tmp.resolve("file.txt"), "x");
+        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", file.toString(), "--vae",
+                models.vae().dir().toString()}, "--out: expected a directory");
+        assertThat(Files.exists(o)).isFalse();
+    }
+
+    private void expectUsage(String[] args, String message) {
+        assertThat(run(args)).as(stderr()).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("t2v preprocess: " + message);
+    }
+
+    @Test
+    void aFolderWithoutAnnotationFailsWithExitOneSayingWhatWasLookedFor() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        int code = run("preprocess", "--data", empty.toString(), "--out", tmp.resolve("o").toString(),
+                "--text-model", models.text().model().toString(), "--tokenizer", models.text().tokenizer().toString(),
+                "--max-tokens", "16", "--vae", models.vae().dir().toString(), "--size", "32");
+        assertThat(code).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("t2v preprocess: ", "no annotation found", "annotation/MSRVTT_data.json");
+    }
+}

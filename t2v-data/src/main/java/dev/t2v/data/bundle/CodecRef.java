@@ -1,0 +1,112 @@
+package dev.t2v.data.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.data.encode.LatentCodec;
+import dev.t2v.data.encode.OnnxVae;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The latent codec a model was trained with, as {@code model.json}'s {@code codec} object: an ONNX VAE
+ * ({@code "kind":"onnx-vae"}) with its encoder (optional: generation only decodes) and decoder files, its scaling
+ * factor, latent channels, downsampling factor and {@link LatentCodec#id()}.
+ *
+ * @param encoder the encoder model, relative to the bundle or absolute; {@code null} for a decode-only codec
+ * @param decoder the decoder model, relative to the bundle or absolute
+ * @param scalingFactor latents are the VAE's latent times this
+ * @param latentChannels C
+ * @param downsample frame size over latent size
+ * @param id the codec's {@link LatentCodec#id()} at training time
+ */
+public record CodecRef(String encoder, String decoder, double scalingFactor, int latentChannels, int downsample,
+        String id) {
+    /** The only kind so far. */
+    public static final String KIND = "onnx-vae";
+
+    public CodecRef {
+        if (decoder == null || decoder.isBlank()) {
+            throw new IllegalArgumentException("codec decoder path is required");
+        }
+        if (encoder != null && encoder.isBlank()) {
+            throw new IllegalArgumentException("codec encoder path must be null or non-empty");
+        }
+        if (!(scalingFactor > 0) || Double.isInfinite(scalingFactor)) {
+            throw new IllegalArgumentException("codec scaling_factor must be finite and > 0, got " + scalingFactor);
+        }
+        if (latentChannels < 1 || downsample < 1) {
+            throw new IllegalArgumentException("codec latent_channels and downsample must be >= 1, got "
+                    + latentChannels + " and " + downsample);
+        }
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("codec id must be a non-empty string");
+        }
+    }
+
+    /** Describes an opened VAE by its files (absolute paths); it needs a decoder. */
+    public static CodecRef of(OnnxVae vae) {
+        if (vae.decoderFile() == null) {
+            throw new IllegalArgumentException("a codec reference needs a VAE with a decoder");
+        }
+        Path enc = vae.encoderFile();
+        return new CodecRef(enc == null ? null : enc.toAbsolutePath().normalize().toString(),
+                vae.decoderFile().toAbsolutePath().normalize().toString(), vae.scalingFactor(), vae.latentChannels(),
+                vae.downsample(), vae.id());
+    }
+
+    /** The same reference with other file paths (e.g. after copying the files into a bundle). */
+    public CodecRef withFiles(String newEncoder, String newDecoder) {
+        return new CodecRef(newEncoder, newDecoder, scalingFactor, latentChannels, downsample, id);
+    }
+
+    /**
+     * Opens the VAE, resolving relative paths against {@code bundleDir}.
+     *
+     * @throws IOException when the files no longer give this codec's channels or (with both files present) its id
+     */
+    public OnnxVae open(Path bundleDir) throws IOException {
+        Path enc = encoder == null ? null : ModelBundle.resolve(bundleDir, encoder);
+        Path dec = ModelBundle.resolve(bundleDir, decoder);
+        OnnxVae vae = OnnxVae.open(enc, dec, OnnxVae.Options.of(scalingFactor).withDownsample(downsample)
+                .withLatentChannels(latentChannels));
+        // A decode-only codec cannot reproduce the two-file id; its channel count is still checked.
+        String mismatch = vae.latentChannels() != latentChannels
+                ? vae.latentChannels() + " latent channels, expected " + latentChannels
+                : enc != null && !vae.id().equals(id) ? "id " + vae.id() + ", expected " + id : null;
+        if (mismatch != null) {
+            vae.close();
+            throw new IOException("codec " + dec + ": the files give " + mismatch
+                    + " (not the codec this model was trained with)");
+        }
+        return vae;
+    }
+
+    ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("kind", KIND);
+        if (encoder != null) {
+            n.put("encoder", encoder);
+        }
+        n.put("decoder", decoder);
+        n.put("scaling_factor", scalingFactor);
+        n.put("latent_channels", latentChannels);
+        n.put("downsample", downsample);
+        n.put("id", id);
+        return n;
+    }
+
+    static CodecRef parse(JsonNode n, JsonFields f) throws IOException {
+        String kind = f.text(n, "codec.kind");
+        if (!kind.equals(KIND)) {
+            throw f.error("codec.kind", "expected \"" + KIND + "\", got \"" + kind + "\"");
+        }
+        try {
+            return new CodecRef(f.optionalText(n, "codec.encoder"), f.text(n, "codec.decoder"),
+                    f.number(n, "codec.scaling_factor"), f.integer(n, "codec.latent_channels"),
+                    f.integer(n, "codec.downsample"), f.text(n, "codec.id"));
+        } catch (IllegalArgumentException e) {
+            throw f.error("codec", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.t2v.inference;
+
+import dev.t2v.core.config.DenoiserConfig;
+import dev.t2v.core.model.Denoiser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Opens the denoiser of a model bundle on a chosen {@link Backend}. */
+public final class DenoiserBackends {
+    /** The bundle's weights file (EMA weights, PyTorch-style names). */
+    public static final String WEIGHTS_FILE = "denoiser.safetensors";
+
+    private DenoiserBackends() {
+    }
+
+    /**
+     * Opens the denoiser stored in {@code bundleDir} for {@code config}; the caller owns (and closes) the result.
+     *
+     * @throws UnsupportedOperationException for {@link Backend#ORT} until the ONNX Runtime backend exists
+     * @throws IOException                   when the weights cannot be read
+     * @throws IllegalArgumentException      naming the file when the weights do not fit the config
+     */
+    public static DenoiserBackend open(Backend backend, Path bundleDir, DenoiserConfig config) throws IOException {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(config, "config");
+        return switch (backend) {
+            case SAMEDIFF -> {
+                Path weights = bundleDir.resolve(WEIGHTS_FILE);
+                if (!Files.isRegularFile(weights)) {
+                    throw new NoSuchFileException(weights.toString(), null, "no denoiser weights in the model bundle");
+                }
+                yield new SameDiffBackend(Denoiser.load(config, weights));
+            }
+            case ORT -> throw new UnsupportedOperationException(
+                    "the ONNX Runtime (ort) denoiser backend is not available yet (issue #7); use samediff");
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package dev.t2v.inference;
+
+import dev.t2v.data.video.Video;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Loading a model bundle from disk. */
+class LoadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLoadedBundleGeneratesWithItsDefaultsLikeThePipelineBuiltFromParts() throws Exception {
+        Path bundle = TinyBundle.write(dir.resolve("tiny"), 21);
+        Video fromBundle;
+        GenerationRequest request;
+        try (TextToVideoPipeline p = TextToVideoPipeline.load(bundle)) {
+            assertThat(p.defaults()).isEqualTo(new GenerationDefaults(4, 8, "ddim", 3, 4.0));
+            assertThat(p.windowFrames()).isEqualTo(4);
+            assertThat(p.frameSize()).isEqualTo(64);
+            assertThat(p.backend()).isEqualTo(Backend.SAMEDIFF);
+            request = p.requestBuilder("a red circle").seed(3).build();
+            fromBundle = p.generate(request, null);
+        }
+        assertThat(fromBundle.frameCount()).isEqualTo(4);
+        // The same weights and encoders from parts, the null text encoded afresh: the same frames.
+        try (TextToVideoPipeline parts = TinyModel.pipeline(TinyModel.write(dir.resolve("parts")), 21,
+                PipelineOptions.defaults())) {
+            Video fromParts = parts.generate(request, null);
+            assertThat(fromParts.toTensor().sub(fromBundle.toTensor()).amaxNumber().doubleValue()).isLessThan(1e-6);
+        }
+    }
+
+    @Test
+    void aMissingOrIncompleteBundleFailsNamingTheFile() throws Exception {
+        assertThatThrownBy(() -> TextToVideoPipeline.load(dir.resolve("absent")))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("absent");
+        Path bundle = TinyBundle.write(dir.resolve("tiny"), 1);
+        Files.delete(bundle.resolve("denoiser.safetensors"));
+        assertThatThrownBy(() -> TextToVideoPipeline.load(bundle)).hasMessageContaining("denoiser.safetensors");
+    }
+
+    @Test
+    void theOrtBackendIsRefusedBeforeAnythingLeaks() throws Exception {
+        Path bundle = TinyBundle.write(dir.resolve("tiny"), 1);
+        assertThatThrownBy(() -> TextToVideoPipeline.load(bundle, Backend.ORT))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("not available yet");
+    }
+}

@@ -1,6 +1,8 @@
 package dev.t2v.data.video;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +35,21 @@ public record Video(List<BufferedImage> frames, double fps) {
             rgb.add(f.getType() == BufferedImage.TYPE_INT_RGB ? f : toRgb(f));
         }
         frames = List.copyOf(rgb);
+    }
+
+    /** Writes an MP4 (H.264, QP 20, limited-range BT.601) atomically; see {@link Mp4Writer}. */
+    public void writeMp4(Path out) throws IOException {
+        Mp4Writer.DEFAULT.write(this, out);
+    }
+
+    /** Writes a looping animated GIF atomically; see {@link GifWriter}. */
+    public void writeGif(Path out) throws IOException {
+        GifWriter.write(this, out);
+    }
+
+    /** Writes a PNG grid of the frames under the caption (null or blank: no caption), atomically. */
+    public void writeContactSheet(Path out, String caption) throws IOException {
+        ContactSheet.write(this, out, caption);
     }
 
     public int width() {

@@ -1,13 +1,12 @@
 package dev.t2v.data.video;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +25,31 @@ import java.util.function.IntPredicate;
  */
 public final class FfmpegDecoder {
     private static final int STDERR_TAIL = 2000;
+    /** Default for {@link #stallTimeout()}: far above any frame's decode time, short enough not to hang a batch. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path executable;
+    private final Duration stallTimeout;
 
+    /** An ffmpeg at the given path, killed if it produces no frame for {@link #DEFAULT_STALL_TIMEOUT}. */
     public FfmpegDecoder(Path executable) {
+        this(executable, DEFAULT_STALL_TIMEOUT);
+    }
+
+    public FfmpegDecoder(Path executable, Duration stallTimeout) {
         if (executable == null) {
             throw new IllegalArgumentException("ffmpeg executable path must not be null");
         }
+        if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stallTimeout must be positive, got " + stallTimeout);
+        }
         this.executable = executable;
+        this.stallTimeout = stallTimeout;
+    }
+
+    /** How long ffmpeg may go without producing a frame before it is killed and the decode fails. */
+    public Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /** The {@code ffmpeg} found on {@code PATH}, if any. */
@@ -83,48 +99,88 @@ public final class FfmpegDecoder {
         }
         StderrTail err = new StderrTail(p.getErrorStream());
         err.start();
+        Watchdog watchdog = new Watchdog(p, stallTimeout.toNanos());
+        watchdog.start();
         byte[] raw = new byte[width * height * 3 / 2];
         int count = 0;
-        boolean stoppedEarly = false;
-        try (DataInputStream in = new DataInputStream(p.getInputStream())) {
+        int partial = 0;
+        boolean reachedEnd = false;
+        try (InputStream in = p.getInputStream()) {
             while (count <= lastIndex) {
-                if (!readFrame(in, raw)) {
+                int got = in.readNBytes(raw, 0, raw.length);
+                if (got < raw.length) {
+                    partial = got;
+                    reachedEnd = true;
                     break;
                 }
+                watchdog.progress();
                 if (wanted.test(count)) {
                     sink.accept(count, raw);
                 }
                 count++;
             }
-            stoppedEarly = count > lastIndex;
-        } catch (EOFException e) {
-            p.destroyForcibly();
-            throw new VideoDecodeException(video, "ffmpeg output ended inside frame " + count + " (expected "
-                    + width + "x" + height + " 4:2:0 frames): " + err.tail(), e);
         } catch (IOException e) {
-            p.destroyForcibly();
             throw new VideoDecodeException(video, "reading ffmpeg output failed (" + e.getMessage() + ")", e);
         } finally {
-            if (p.isAlive()) {
+            watchdog.interrupt();
+            if (!reachedEnd) {
                 // Stopped early or failed: ffmpeg would block on the closed pipe or run on needlessly.
                 p.destroy();
             }
         }
+        // Reached here with ffmpeg's output ended, or stopped after lastIndex; let the process exit either way.
         int exit = waitFor(p, video);
-        if (!stoppedEarly && exit != 0) {
+        if (!reachedEnd) {
+            return count;
+        }
+        if (watchdog.fired) {
+            throw new VideoDecodeException(video, "ffmpeg produced no frame for " + stallTimeout.toMillis()
+                    + " ms after frame " + count + " and was stopped: " + err.tail());
+        }
+        if (exit != 0) {
             throw new VideoDecodeException(video, "ffmpeg failed (exit " + exit + "): " + err.tail());
+        }
+        if (partial > 0) {
+            throw new VideoDecodeException(video, "ffmpeg output ended inside frame " + count + " (expected "
+                    + width + "x" + height + " 4:2:0 frames): " + err.tail());
         }
         return count;
     }
 
-    /** Reads one whole frame; false at a clean end of stream. */
-    private static boolean readFrame(DataInputStream in, byte[] raw) throws IOException {
-        int first = in.read(raw, 0, raw.length);
-        if (first < 0) {
-            return false;
+    /** Kills the process when no frame has arrived within the stall timeout. */
+    private static final class Watchdog extends Thread {
+        private final Process process;
+        private final long timeoutNanos;
+        private volatile long last = System.nanoTime();
+        volatile boolean fired;
+
+        Watchdog(Process process, long timeoutNanos) {
+            super("ffmpeg-watchdog");
+            setDaemon(true);
+            this.process = process;
+            this.timeoutNanos = timeoutNanos;
         }
-        in.readFully(raw, first, raw.length - first);
-        return true;
+
+        void progress() {
+            last = System.nanoTime();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (process.isAlive()) {
+                    long idle = System.nanoTime() - last;
+                    if (idle > timeoutNanos) {
+                        fired = true;
+                        process.destroyForcibly();
+                        return;
+                    }
+                    TimeUnit.NANOSECONDS.sleep(Math.min(timeoutNanos - idle + 1, TimeUnit.SECONDS.toNanos(1)));
+                }
+            } catch (InterruptedException e) {
+                // Decoding finished.
+            }
+        }
     }
 
     private static int waitFor(Process p, Path video) throws VideoDecodeException {

@@ -107,6 +107,9 @@ public final class VideoReader implements AutoCloseable {
             if (scan.width <= 0 || scan.height <= 0) {
                 throw new VideoDecodeException(file, "corrupt H.264: picture size " + scan.width + "x" + scan.height);
             }
+            if (scan.totalDuration <= 0) {
+                throw new VideoDecodeException(file, "corrupt MP4: the video samples have no duration");
+            }
             return new VideoReader(file, src, scan, jcodecRegardless ? null : fallback.orElse(null));
         } catch (VideoDecodeException | RuntimeException e) {
             src.close();

@@ -154,25 +154,33 @@ public final class Ffmpeg {
         }
     }
 
+    /** Runs a command, draining stdout and stderr on their own threads so the timeout holds even if it hangs. */
     static Result exec(List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(nullFile())).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> copy(p.getErrorStream(), err), "ffmpeg-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        byte[] out = p.getInputStream().readAllBytes();
+        Thread outDrain = drain(p.getInputStream(), out, "ffmpeg-stdout");
+        Thread errDrain = drain(p.getErrorStream(), err, "ffmpeg-stderr");
         try {
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
+                throw new IOException("timed out after " + TIMEOUT_S + " s: " + String.join(" ", cmd));
             }
-            drain.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            outDrain.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            errDrain.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IOException("interrupted: " + String.join(" ", cmd), e);
         }
-        return new Result(p.exitValue(), out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), out.toByteArray(), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Thread drain(InputStream in, ByteArrayOutputStream sink, String name) {
+        Thread t = new Thread(() -> copy(in, sink), name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static java.io.File nullFile() {

@@ -34,6 +34,8 @@ public final class TestClips {
         // Several IDR frames, so reading from the middle starts at a later IDR.
         CLIPS.put("shortgop", List.of("-c:v", "libx264", "-g", "6", "-keyint_min", "6", "-sc_threshold", "0"));
         CLIPS.put("slices", List.of("-c:v", "libx264", "-x264-params", "slices=3"));
+        // An AAC track first, as in many downloaded videos: the reader must pick the video track.
+        CLIPS.put("audio", List.of("-map", "1:a", "-map", "0:v", "-c:a", "aac", "-c:v", "libx264"));
         CLIPS.put("temporal", List.of("-c:v", "libx264", "-x264-params", "direct=temporal"));
         CLIPS.put("nodeblock", List.of("-c:v", "libx264", "-x264-params", "no-deblock=1"));
         CLIPS.put("mbaff", List.of("-c:v", "libx264", "-flags", "+ildct+ilme", "-x264-params", "interlaced=1"));
@@ -55,9 +57,14 @@ public final class TestClips {
         }
         Path out = dir.resolve(name + ".mp4");
         if (!Files.exists(out)) {
-            List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i",
-                    "mandelbrot=size=" + WIDTH + "x" + HEIGHT + ":rate=" + FPS, "-frames:v", Integer.toString(FRAMES),
-                    "-pix_fmt", "yuv420p"));
+            // Bounding the endless source also at the input keeps ffmpeg from waiting on it after -frames:v when
+            // another stream is being muxed (it hangs otherwise).
+            List<String> args = new ArrayList<>(List.of("-t", Double.toString(FRAMES / (double) FPS), "-f", "lavfi",
+                    "-i", "mandelbrot=size=" + WIDTH + "x" + HEIGHT + ":rate=" + FPS));
+            if (name.equals("audio")) {
+                args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050:duration=1.2"));
+            }
+            args.addAll(List.of("-frames:v", Integer.toString(FRAMES), "-pix_fmt", "yuv420p"));
             args.addAll(options);
             args.add(out.toString());
             Ffmpeg.run(args.toArray(String[]::new));

@@ -36,7 +36,7 @@ class VideoReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"baseline", "main", "high", "bframes", "bpyramid", "cabac", "weighted", "shortgop",
-            "slices"})
+            "slices", "audio"})
     void jcodecDecodesLikeFfmpegFrameByFrame(String name) throws IOException {
         Path clip = TestClips.make(clips, name);
         try (VideoReader reader = VideoReader.open(clip, Optional.empty())) {
@@ -102,6 +102,43 @@ class VideoReaderTest {
                     .hasMessageContaining(clip.toString())
                     .hasMessageContaining("cannot start");
         }
+    }
+
+    @Test
+    void ffmpegThatStallsIsStoppedWithAClearError() throws IOException {
+        Path clip = TestClips.make(clips, "temporal");
+        FfmpegDecoder stalling = new FfmpegDecoder(script("exec sleep 30"), java.time.Duration.ofMillis(300));
+        try (VideoReader reader = VideoReader.open(clip, Optional.of(stalling))) {
+            assertThatThrownBy(reader::readAll)
+                    .isInstanceOf(VideoDecodeException.class)
+                    .hasMessageContaining(clip.toString())
+                    .hasMessageContaining("ffmpeg produced no frame");
+        }
+    }
+
+    @Test
+    void ffmpegFailureReportsItsStderr() throws IOException {
+        Path clip = TestClips.make(clips, "temporal");
+        FfmpegDecoder failing = new FfmpegDecoder(script("echo 'invalid data found' >&2; exit 1"));
+        FfmpegDecoder partial = new FfmpegDecoder(script("printf abc; echo 'cut short' >&2; exit 0"));
+        try (VideoReader reader = VideoReader.open(clip, Optional.of(failing))) {
+            assertThatThrownBy(reader::readAll)
+                    .isInstanceOf(VideoDecodeException.class)
+                    .hasMessage(clip + ": ffmpeg failed (exit 1): invalid data found");
+        }
+        try (VideoReader reader = VideoReader.open(clip, Optional.of(partial))) {
+            assertThatThrownBy(reader::readAll)
+                    .isInstanceOf(VideoDecodeException.class)
+                    .hasMessageContaining("ffmpeg output ended inside frame 0")
+                    .hasMessageContaining("cut short");
+        }
+    }
+
+    private Path script(String body) throws IOException {
+        Path s = Files.createTempFile(dir, "fake-ffmpeg", ".sh");
+        Files.writeString(s, "#!/bin/sh\n" + body + "\n");
+        assertThat(s.toFile().setExecutable(true)).isTrue();
+        return s;
     }
 
     @Test

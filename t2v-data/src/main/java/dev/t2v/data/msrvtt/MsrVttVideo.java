@@ -3,6 +3,7 @@ package dev.t2v.data.msrvtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,8 +25,8 @@ public record MsrVttVideo(
         Map<String, JsonNode> extra) {
 
     /** The standard field names, as spelled in the files (note the spaces in the time keys). */
-    static final java.util.List<String> STANDARD_FIELDS =
-            java.util.List.of("video_id", "category", "url", "start time", "end time", "split", "id");
+    static final List<String> STANDARD_FIELDS =
+            List.of("video_id", "category", "url", "start time", "end time", "split", "id");
 
     public MsrVttVideo {
         if (videoId == null || videoId.isBlank()) {

@@ -1,0 +1,51 @@
+package dev.t2v.data.synthetic;
+
+/**
+ * How clips look and move, as fractions of the frame size so a spec scales with {@code size}.
+ *
+ * @param minShape smallest nominal shape size s (circle diameter)
+ * @param maxShape largest nominal shape size s
+ * @param minSpeed slowest motion per frame; the default 0.022 moves a 128-px shape 22 px in 8 frames
+ * @param maxSpeed fastest motion per frame (capped per clip so the shape stays inside the frame for all frames)
+ * @param margin gap between the shape and the frame edge, which keeps the border a clean background sample
+ * @param minBackground darkest background grey level (0–255); backgrounds are neutral grey so hue is unaffected
+ * @param maxBackground lightest background grey level
+ * @param brightnessJitter shape colours are scaled by a factor in [1 - jitter, 1] per clip
+ * @param supersample anti-aliasing: samples per pixel along each axis
+ */
+public record ClipStyle(
+        double minShape,
+        double maxShape,
+        double minSpeed,
+        double maxSpeed,
+        double margin,
+        int minBackground,
+        int maxBackground,
+        double brightnessJitter,
+        int supersample) {
+
+    /** The moving-shapes set's look. */
+    public static final ClipStyle DEFAULT = new ClipStyle(0.16, 0.26, 0.022, 0.035, 0.04, 16, 40, 0.15, 8);
+
+    public ClipStyle {
+        if (!(minShape > 0 && minShape <= maxShape && maxShape <= 0.5)) {
+            throw new IllegalArgumentException("expected 0 < minShape <= maxShape <= 0.5, got " + minShape + ", " + maxShape);
+        }
+        if (!(minSpeed > 0 && minSpeed <= maxSpeed && maxSpeed <= 0.25)) {
+            throw new IllegalArgumentException("expected 0 < minSpeed <= maxSpeed <= 0.25, got " + minSpeed + ", " + maxSpeed);
+        }
+        if (!(margin >= 0 && margin <= 0.1)) {
+            throw new IllegalArgumentException("expected margin in [0, 0.1], got " + margin);
+        }
+        if (minBackground < 0 || minBackground > maxBackground || maxBackground > 96) {
+            throw new IllegalArgumentException("expected 0 <= minBackground <= maxBackground <= 96 (a dark background), got "
+                    + minBackground + ", " + maxBackground);
+        }
+        if (!(brightnessJitter >= 0 && brightnessJitter <= 0.4)) {
+            throw new IllegalArgumentException("expected brightnessJitter in [0, 0.4], got " + brightnessJitter);
+        }
+        if (supersample < 1 || supersample > 16) {
+            throw new IllegalArgumentException("expected supersample in [1, 16], got " + supersample);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.t2v.data.synthetic;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link ShapeDetector} read from a video. Each attribute is empty when it could not be read (no foreground,
+ * a grey foreground, no motion); confidences are in [0, 1] (0 when unknown): the margin between the best and the
+ * second-best answer.
+ */
+public record ShapeDetection(
+        Optional<Colour> colour,
+        Optional<Shape> shape,
+        Optional<Direction> direction,
+        double colourConfidence,
+        double shapeConfidence,
+        double directionConfidence,
+        Features features) {
+
+    /**
+     * The measurements behind the answers, for reports and debugging.
+     *
+     * @param framesWithForeground frames where a foreground blob was found
+     * @param hue mean hue of the blob's core pixels, degrees (NaN when unknown)
+     * @param saturation their saturation, [0, 1]
+     * @param fillRatio median over frames of blob area / bounding-box area
+     * @param skew median over frames of the centroid's offset from the box centre over the box size, along the axis
+     *     where it is larger (y: + is down); +1/6 for an apex-up triangle, 0 for circles and squares
+     * @param dx centroid displacement along x over the clip, pixels (least-squares fit)
+     * @param dy centroid displacement along y over the clip, pixels (+ is down)
+     */
+    public record Features(int framesWithForeground, double hue, double saturation, double fillRatio, double skew,
+            double dx, double dy) {}
+
+    public ShapeDetection {
+        Objects.requireNonNull(colour, "colour");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(features, "features");
+    }
+
+    /** A detection with nothing found. */
+    static ShapeDetection unknown(Features features) {
+        return new ShapeDetection(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, 0, features);
+    }
+
+    /** True when all three attributes were read and equal {@code expected}'s. */
+    public boolean matches(Combo expected) {
+        return colour.equals(Optional.of(expected.colour())) && shape.equals(Optional.of(expected.shape()))
+                && direction.equals(Optional.of(expected.direction()));
+    }
+
+    /** The combination read, when all three attributes were. */
+    public Optional<Combo> combo() {
+        return colour.isPresent() && shape.isPresent() && direction.isPresent()
+                ? Optional.of(new Combo(colour.get(), shape.get(), direction.get()))
+                : Optional.empty();
+    }
+}

@@ -90,33 +90,38 @@ public record CodecInfo(String format, int version, String encoder, String decod
      *
      * @param parameters weights and biases in both models
      */
-    public record Architecture(List<Integer> encoderWidths, List<Integer> decoderWidths, int latentChannels,
-            int stageConvs, String activation, int downsample, long parameters) {
+    public record Architecture(int patch, List<Integer> encoderWidths, List<Integer> decoderWidths,
+            int latentChannels, int stageConvs, String activation, int downsample, long parameters) {
         public Architecture {
             // Validates the same rules as the architecture itself.
-            toArchitecture(encoderWidths, decoderWidths, latentChannels, stageConvs, activation);
+            CodecArchitecture a = toArchitecture(patch, encoderWidths, decoderWidths, latentChannels, stageConvs,
+                    activation);
+            if (a.downsample() != downsample || a.parameterCount() != parameters) {
+                throw new IllegalArgumentException("architecture: downsample " + downsample + " and parameters "
+                        + parameters + " do not match the widths (" + a.downsample() + ", " + a.parameterCount() + ")");
+            }
             encoderWidths = List.copyOf(encoderWidths);
             decoderWidths = List.copyOf(decoderWidths);
         }
 
         public static Architecture of(CodecArchitecture a) {
-            return new Architecture(a.encoderWidths(), a.decoderWidths(), a.latentChannels(), a.stageConvs(),
-                    a.activation().jsonName(), a.downsample(), a.parameterCount());
+            return new Architecture(a.patch(), a.encoderWidths(), a.decoderWidths(), a.latentChannels(),
+                    a.stageConvs(), a.activation().jsonName(), a.downsample(), a.parameterCount());
         }
 
         public CodecArchitecture toArchitecture() {
-            return toArchitecture(encoderWidths, decoderWidths, latentChannels, stageConvs, activation);
+            return toArchitecture(patch, encoderWidths, decoderWidths, latentChannels, stageConvs, activation);
         }
 
-        private static CodecArchitecture toArchitecture(List<Integer> enc, List<Integer> dec, int c, int convs,
-                String act) {
+        private static CodecArchitecture toArchitecture(int patch, List<Integer> enc, List<Integer> dec, int c,
+                int convs, String act) {
             CodecArchitecture.Activation a;
             try {
                 a = CodecArchitecture.Activation.valueOf(String.valueOf(act).toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("activation must be relu or silu, got '" + act + "'");
             }
-            return new CodecArchitecture(enc, dec, c, convs, a);
+            return new CodecArchitecture(patch, enc, dec, c, convs, a);
         }
     }
 

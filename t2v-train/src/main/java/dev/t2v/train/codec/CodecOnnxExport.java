@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * names: {@code encoder.onnx} {@code sample [batch,3,height,width]} to {@code latent_sample
  * [batch,C,latent_height,latent_width]}, and {@code decoder.onnx} back. Batch and size are dynamic (multiples of d).
  *
- * <p>The graphs are the same ops as {@link CodecNetwork}'s SameDiff graph: Conv (3x3, explicit pads 1), Sigmoid+Mul
- * (SiLU) or Relu, and Resize (nearest, x2) for the upsampling. A per-channel {@code latentShift} is subtracted from the
+ * <p>The graphs are the same ops as {@link CodecNetwork}'s SameDiff graph: SpaceToDepth / DepthToSpace (mode CRD) for
+ * the patches, Conv (3x3, explicit pads 1), Sigmoid+Mul (SiLU) or Relu, and Resize (nearest, x2) for the upsampling. A per-channel {@code latentShift} is subtracted from the
  * encoder's output (folded into its last bias, which is exact) and added back before the decoder, so the exported
  * latents are centred without changing what the pair reconstructs.
  */
@@ -47,7 +47,7 @@ public final class CodecOnnxExport {
                 .docString("t2v demo codec encoder: frames in [-1,1] to latents, downsample " + arch.downsample());
         String x = w.input(SAMPLE, ElementType.FLOAT, "batch", 3, "height", "width");
         List<ConvSpec> layers = arch.encoderLayers();
-        String h = x;
+        String h = arch.patch() == 1 ? x : w.op("SpaceToDepth", x).attr("blocksize", arch.patch()).out();
         for (ConvSpec c : layers) {
             INDArray bias = weights.get(c.bias());
             if (c == layers.get(layers.size() - 1)) {
@@ -80,6 +80,9 @@ public final class CodecOnnxExport {
         }
         for (ConvSpec c : arch.decoderLayers()) {
             h = layer(w, arch, c, h, weights.get(c.weight()), weights.get(c.bias()));
+        }
+        if (arch.patch() > 1) {
+            h = w.op("DepthToSpace", h).attr("blocksize", arch.patch()).attr("mode", "CRD").out();
         }
         w.output(w.rename(h, SAMPLE), ElementType.FLOAT, "batch", 3, "height", "width");
         return w;

@@ -48,11 +48,11 @@ public record CodecTrainingConfig(int steps, int batch, int crop, double learnin
         }
     }
 
-    public static final int DEFAULT_STEPS = 3000;
+    public static final int DEFAULT_STEPS = 1500;
     public static final int DEFAULT_BATCH = 16;
     public static final int DEFAULT_CROP = 64;
     public static final double DEFAULT_LEARNING_RATE = 2e-3;
-    public static final double DEFAULT_LATENT_NOISE = 0.1;
+    public static final double DEFAULT_LATENT_NOISE = 0.05;
     public static final double DEFAULT_LATENT_PENALTY = 1e-4;
     public static final double DEFAULT_FINAL_LR_FRACTION = 0.05;
 

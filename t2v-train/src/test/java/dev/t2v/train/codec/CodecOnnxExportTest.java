@@ -71,8 +71,8 @@ class CodecOnnxExportTest {
     }
 
     @Test
-    void exportedReluPairWithTwoConvsPerStageMatchesSameDiff() throws IOException {
-        assertParity(new CodecArchitecture(List.of(8, 12, 16), List.of(16, 12, 8), 3, 2,
+    void exportedReluPairWithoutPatchesAndTwoConvsPerStageMatchesSameDiff() throws IOException {
+        assertParity(new CodecArchitecture(1, List.of(8, 12, 16), List.of(16, 12, 8), 3, 2,
                 CodecArchitecture.Activation.RELU), 5);
     }
 }

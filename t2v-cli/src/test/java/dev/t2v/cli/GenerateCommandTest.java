@@ -85,7 +85,7 @@ class GenerateCommandTest {
 
         Path png = tmp.resolve("v.png");
         assertThat(run("generate", "--prompt", "a cat", "--model", bundle.toString(), "--out", png.toString(),
-                "--steps", "1", "--sampler", "ddpm")).as(stderr()).isZero();
+                "--steps", "1", "--sampler", "ddpm", "--backend", "ort")).as(stderr()).isZero();
         BufferedImage sheet = ImageIO.read(png.toFile());
         assertThat(sheet.getWidth()).isGreaterThanOrEqualTo(64);
     }
@@ -158,9 +158,6 @@ class GenerateCommandTest {
                 .isEqualTo(Main.FAILURE);
         assertThat(stderr().strip()).doesNotContain("\n").startsWith("t2v generate: ").contains("model.json");
 
-        assertThat(run("generate", "--prompt", "p", "--model", bundle.toString(), "--out", o.toString(), "--backend",
-                "ort")).isEqualTo(Main.FAILURE);
-        assertThat(stderr().strip()).doesNotContain("\n").contains("not available yet");
         try (Stream<Path> files = Files.list(tmp)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("empty");
         }

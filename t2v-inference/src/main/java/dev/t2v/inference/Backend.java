@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 public enum Backend {
     /** ND4J SameDiff, from the bundle's safetensors weights. */
     SAMEDIFF,
-    /** ONNX Runtime, from an exported graph (issue #7; not available yet). */
+    /** ONNX Runtime, from an export of the weights (CPU, or CUDA with the cuda build); SameDiff is its reference. */
     ORT;
 
     /** The lower-case name used on the command line: {@code samediff} or {@code ort}. */

@@ -2,6 +2,7 @@ package dev.t2v.inference;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
+import dev.t2v.inference.ort.OrtBackend;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,23 +21,19 @@ public final class DenoiserBackends {
     /**
      * Opens the denoiser stored in {@code bundleDir} for {@code config}; the caller owns (and closes) the result.
      *
-     * @throws UnsupportedOperationException for {@link Backend#ORT} until the ONNX Runtime backend exists
      * @throws IOException                   when the weights cannot be read
      * @throws IllegalArgumentException      naming the file when the weights do not fit the config
      */
     public static DenoiserBackend open(Backend backend, Path bundleDir, DenoiserConfig config) throws IOException {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(config, "config");
+        Path weights = bundleDir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(weights)) {
+            throw new NoSuchFileException(weights.toString(), null, "no denoiser weights in the model bundle");
+        }
         return switch (backend) {
-            case SAMEDIFF -> {
-                Path weights = bundleDir.resolve(WEIGHTS_FILE);
-                if (!Files.isRegularFile(weights)) {
-                    throw new NoSuchFileException(weights.toString(), null, "no denoiser weights in the model bundle");
-                }
-                yield new SameDiffBackend(Denoiser.load(config, weights));
-            }
-            case ORT -> throw new UnsupportedOperationException(
-                    "the ONNX Runtime (ort) denoiser backend is not available yet (issue #7); use samediff");
+            case SAMEDIFF -> new SameDiffBackend(Denoiser.load(config, weights));
+            case ORT -> OrtBackend.open(config, weights);
         };
     }
 }

@@ -217,9 +217,9 @@ class CoDenoiseTest {
     }
 
     @Test
-    void ortBackendIsNotAvailableYet() {
+    void backendsNeedTheBundleWeightsAndParseByName() {
         assertThatThrownBy(() -> DenoiserBackends.open(Backend.ORT, java.nio.file.Path.of("."), CFG))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("not available yet");
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("denoiser.safetensors");
         assertThat(Backend.parse(" SameDiff ")).isEqualTo(Backend.SAMEDIFF);
         assertThatThrownBy(() -> Backend.parse("tf")).hasMessageContaining("samediff, ort");
     }

@@ -27,13 +27,15 @@ import java.util.TreeMap;
 public final class OnnxDenoiserCache {
     /** Environment variable naming the cache root; the default is {@code ~/.cache/t2v}. */
     public static final String CACHE_ENV = "T2V_CACHE";
+    /** System property naming the cache root; it wins over {@link #CACHE_ENV} (the build points tests at target/). */
+    public static final String CACHE_PROPERTY = "t2v.cache";
 
     private OnnxDenoiserCache() {
     }
 
-    /** {@code $T2V_CACHE/onnx}, else {@code ~/.cache/t2v/onnx}. */
+    /** {@code <-Dt2v.cache>/onnx}, else {@code $T2V_CACHE/onnx}, else {@code ~/.cache/t2v/onnx}. */
     public static Path defaultDir() {
-        String env = System.getenv(CACHE_ENV);
+        String env = System.getProperty(CACHE_PROPERTY, System.getenv(CACHE_ENV));
         Path root = env != null && !env.isBlank() ? Paths.get(env)
                 : Paths.get(System.getProperty("user.home"), ".cache", "t2v");
         return root.resolve("onnx");

@@ -1,5 +1,9 @@
 package dev.t2v.cli;
 
+import dev.t2v.inference.DemoModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -11,12 +15,16 @@ public final class DefaultModel {
     private DefaultModel() {
     }
 
-    /**
-     * The bundled demo model's directory, if this installation has one. The one place to point at the demo bundle
-     * once it ships; until then there is none.
-     */
+    /** The bundled demo model's directory ({@link DemoModel}, extracted on first use), if the class path has one. */
     public static Optional<Path> directory() {
-        return Optional.empty();
+        if (!DemoModel.available()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DemoModel.directory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the bundled demo model: " + e.getMessage(), e);
+        }
     }
 
     /** {@code flagValue} if given, else the demo model; neither is a usage error. */

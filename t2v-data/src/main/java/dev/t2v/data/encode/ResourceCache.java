@@ -17,16 +17,18 @@ import java.util.HexFormat;
  * can open them by path. Each file is checked against an expected SHA-256 on every use and re-extracted when it does
  * not match; extraction goes through a temp file and an atomic rename, so concurrent processes never see half a file.
  */
-final class ResourceCache {
+public final class ResourceCache {
     /** Environment variable naming the cache root; the default is {@code ~/.cache/t2v}. */
-    static final String CACHE_ENV = "T2V_CACHE";
+    public static final String CACHE_ENV = "T2V_CACHE";
+    /** System property naming the cache root; it wins over {@link #CACHE_ENV} (the build points tests at target/). */
+    public static final String CACHE_PROPERTY = "t2v.cache";
 
     private ResourceCache() {
     }
 
-    /** The cache root: {@code $T2V_CACHE}, else {@code ~/.cache/t2v}. */
-    static Path root() {
-        String env = System.getenv(CACHE_ENV);
+    /** The cache root: {@code -Dt2v.cache}, else {@code $T2V_CACHE}, else {@code ~/.cache/t2v}. */
+    public static Path root() {
+        String env = System.getProperty(CACHE_PROPERTY, System.getenv(CACHE_ENV));
         if (env != null && !env.isBlank()) {
             return Paths.get(env);
         }
@@ -39,7 +41,7 @@ final class ResourceCache {
      *
      * @throws IllegalStateException if the resource is missing from the class path or has other bytes than expected
      */
-    static Path extract(ClassLoader loader, String resource, Path target, String sha256, String artifactHint)
+    public static Path extract(ClassLoader loader, String resource, Path target, String sha256, String artifactHint)
             throws IOException {
         if (Files.isRegularFile(target) && ModelFiles.sha256(target).equals(sha256)) {
             return target;

@@ -2,6 +2,7 @@ package dev.t2v.inference.ort;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.Safetensors;
+import dev.t2v.data.encode.ResourceCache;
 import dev.t2v.data.onnx.ModelFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
@@ -25,28 +25,9 @@ import java.util.TreeMap;
  * atomically, so concurrent processes never see half a model.
  */
 public final class OnnxDenoiserCache {
-    /** Environment variable naming the cache root; the default is {@code ~/.cache/t2v}. */
-    public static final String CACHE_ENV = "T2V_CACHE";
-    /** System property naming the cache root; it wins over {@link #CACHE_ENV} (the build points tests at target/). */
-    public static final String CACHE_PROPERTY = "t2v.cache";
-
-    private OnnxDenoiserCache() {
-    }
-
-    /** {@code <-Dt2v.cache>/onnx}, else {@code $T2V_CACHE/onnx}, else {@code ~/.cache/t2v/onnx}. */
+    /** {@code onnx/} under the cache root of {@link ResourceCache#root()}. */
     public static Path defaultDir() {
-        String env = System.getProperty(CACHE_PROPERTY, System.getenv(CACHE_ENV));
-        Path root = env != null && !env.isBlank() ? Paths.get(env)
-                : Paths.get(System.getProperty("user.home"), ".cache", "t2v");
-        return root.resolve("onnx");
-    }
-
-    /**
-     * The cache directory for a model bundle: {@code <bundle>/onnx} when the bundle directory is writable (the
-     * export then travels with the bundle), else {@link #defaultDir()}.
-     */
-    public static Path dirFor(Path bundleDir) {
-        return Files.isWritable(bundleDir) ? bundleDir.resolve("onnx") : defaultDir();
+        return ResourceCache.root().resolve("onnx");
     }
 
     /** The export of in-memory weights in {@code dir}, written first when absent. */

@@ -23,8 +23,8 @@
  *       (the scheduler's seed, the initial noise and the FreeNoise shuffle are separate splits): the same request gives
  *       the same frames bit for bit.</li>
  *   <li><b>Backends.</b> The denoiser sits behind {@link dev.t2v.inference.DenoiserBackend}
- *       ({@link dev.t2v.inference.SameDiffBackend} today; {@link dev.t2v.inference.Backend#ORT} is reserved for the ONNX
- *       Runtime backend), opened by {@link dev.t2v.inference.DenoiserBackends}.</li>
+ *       ({@link dev.t2v.inference.SameDiffBackend}, the reference, and {@link dev.t2v.inference.ort.OrtBackend}, ONNX
+ *       Runtime on an export of the same weights), opened by {@link dev.t2v.inference.DenoiserBackends}.</li>
  * </ul>
  *
  * Evaluation (CLIPSIM, the synthetic adherence suite, throughput) is in {@link dev.t2v.inference.eval}.

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.t2v.core.config.DenoiserConfig;
+import dev.t2v.core.model.DenoiserInputs;
 import dev.t2v.data.onnx.OnnxModelException;
 import dev.t2v.data.onnx.OnnxTensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -155,7 +156,7 @@ public final class OrtDenoiser implements AutoCloseable {
         if (session == null) {
             throw new IllegalStateException("ORT denoiser is closed");
         }
-        checkInputs(x, t, text, mask);
+        DenoiserInputs.check(cfg, x, t, text, mask);
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             feed.put(DenoiserOnnxExporter.INPUT_X, OnnxTensors.floats(env, x));
@@ -169,34 +170,6 @@ public final class OrtDenoiser implements AutoCloseable {
             throw new OnnxModelException(file, "run failed: " + e.getMessage(), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    /** The checks {@code Denoiser.forward} makes, with messages that name the argument and the expectation. */
-    private void checkInputs(INDArray x, INDArray t, INDArray text, INDArray mask) {
-        int c = cfg.latentChannels(), s = cfg.latentSize();
-        if (x == null || x.rank() != 5 || x.size(2) != c || x.size(3) != s || x.size(4) != s || x.size(0) < 1
-                || x.size(1) < 1) {
-            throw new IllegalArgumentException("x must be [B,F," + c + "," + s + "," + s + "] with B, F >= 1, got "
-                    + (x == null ? "null" : Arrays.toString(x.shape())));
-        }
-        long b = x.size(0);
-        if (t == null || t.rank() != 1 || t.size(0) != b) {
-            throw new IllegalArgumentException("t must be [" + b + "] (one timestep per sample), got "
-                    + (t == null ? "null" : Arrays.toString(t.shape())));
-        }
-        if (text == null || text.rank() != 3 || text.size(0) != b || text.size(2) != cfg.textDim()
-                || text.size(1) < 1 || text.size(1) > cfg.maxTextTokens()) {
-            throw new IllegalArgumentException("text must be [" + b + ",T," + cfg.textDim() + "] with 1 <= T <= "
-                    + cfg.maxTextTokens() + ", got " + (text == null ? "null" : Arrays.toString(text.shape())));
-        }
-        if (mask == null || mask.rank() != 2 || mask.size(0) != b || mask.size(1) != text.size(1)) {
-            throw new IllegalArgumentException("text_mask must be [" + b + "," + text.size(1) + "], got "
-                    + (mask == null ? "null" : Arrays.toString(mask.shape())));
-        }
-        if (!x.dataType().isFPType() || !t.dataType().isFPType() || !text.dataType().isFPType()
-                || !mask.dataType().isFPType()) {
-            throw new IllegalArgumentException("x, t, text and text_mask must be floating point (mask as 1/0)");
         }
     }
 

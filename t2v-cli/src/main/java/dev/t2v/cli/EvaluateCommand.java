@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Command {
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("S")
                 .desc("seed of the first video; video i uses seed + i (default 0)").build());
         o.addOption(Option.builder().longOpt("backend").hasArg().argName("NAME")
-                .desc("denoiser runtime: samediff or ort (default samediff)").build());
+                .desc("denoiser runtime: ort (ONNX Runtime) or samediff (the reference) (default ort)").build());
         return o;
     }
 

@@ -94,7 +94,7 @@ public final class GenerateCommand implements Command {
         o.addOption(Option.builder().longOpt("strength").hasArg().argName("S")
                 .desc("with --init-video: how much is regenerated, (0, 1] (default 0.6)").build());
         o.addOption(Option.builder().longOpt("backend").hasArg().argName("NAME")
-                .desc("denoiser runtime: samediff or ort (default samediff)").build());
+                .desc("denoiser runtime: ort (ONNX Runtime) or samediff (the reference) (default ort)").build());
         return o;
     }
 
@@ -176,7 +176,7 @@ public final class GenerateCommand implements Command {
     }
 
     static Backend backend(CommandLine cmd) {
-        String name = Flags.oneOf(cmd, "backend", "samediff", Set.of("samediff", "ort"));
+        String name = Flags.oneOf(cmd, "backend", "ort", Set.of("samediff", "ort"));
         return Backend.parse(name);
     }
 

@@ -66,7 +66,8 @@ public final class ServeCommand implements Command {
                         + " UI to the network)").build());
         o.addOption(Option.builder().longOpt("port").hasArg().argName("N")
                 .desc("TCP port (default " + ServeConfig.DEFAULT_PORT + "; 0 picks a free one)").build());
-        o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR").desc("model bundle directory").build());
+        o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR")
+                .desc("model bundle directory (default: the bundled demo model); runs on ONNX Runtime").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
                 .desc("where generated files go (default a new temporary directory)").build());
         o.addOption(Option.builder().longOpt("max-queue").hasArg().argName("N")
@@ -149,7 +150,7 @@ public final class ServeCommand implements Command {
     private static VideoGenerator openPipeline(Path modelDir) throws java.io.IOException {
         Path dir = modelDir != null ? modelDir : DefaultModel.directory().orElseThrow(
                 () -> new IllegalStateException(DefaultModel.NONE + "; pass --model DIR, a model bundle directory"));
-        return TextToVideoPipeline.load(dir);
+        return TextToVideoPipeline.load(dir, dev.t2v.inference.Backend.ORT);
     }
 
     private static void closeQuietly(VideoGenerator generator, CliContext ctx) {

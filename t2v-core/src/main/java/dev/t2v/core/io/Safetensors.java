@@ -441,8 +441,8 @@ public final class Safetensors {
 
     // ---------------------------------------------------------------- 16-bit floats
 
-    /** IEEE 754 binary16 bits to float (exact). */
-    static float halfToFloat(short h) {
+    /** IEEE 754 binary16 bits to float, exact (Java 17 has no {@code Float.float16ToFloat}). */
+    public static float halfToFloat(short h) {
         int bits = h & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
         int exp = (bits >>> 10) & 0x1F;

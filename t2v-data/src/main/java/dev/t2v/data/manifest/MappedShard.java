@@ -3,6 +3,7 @@ package dev.t2v.data.manifest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.t2v.core.io.Safetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -158,7 +159,7 @@ final class MappedShard {
         int count = n * dim;
         text.get((int) (textOffsets[row] * dim), scratch, 0, count);
         for (int i = 0; i < count; i++) {
-            dst[off + i] = Half.toFloat(scratch[i]);
+            dst[off + i] = Safetensors.halfToFloat(scratch[i]);
         }
         return n;
     }

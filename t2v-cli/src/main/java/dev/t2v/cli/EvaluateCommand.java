@@ -1,5 +1,6 @@
 package dev.t2v.cli;
 
+import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -143,7 +143,7 @@ public final class EvaluateCommand implements Command {
             t.put("frames_per_second", speed.framesPerSecond());
             t.put("peak_rss_bytes", speed.peakRssBytes());
             if (json != null) {
-                writeAtomically(json, JSON.writeValueAsBytes(root));
+                AtomicFiles.write(json, JSON.writeValueAsBytes(root));
                 ctx.out().println("wrote " + json);
             }
         }
@@ -232,15 +232,4 @@ public final class EvaluateCommand implements Command {
         return o;
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -1,12 +1,11 @@
 package dev.t2v.train;
 
+import dev.t2v.core.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,9 +81,7 @@ public final class MetricsLog implements AutoCloseable {
         }
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         rows.forEach(r -> sb.append(r.toCsv()).append('\n'));
-        Path tmp = Files.createTempFile(runDir, "." + CSV, ".tmp");
-        Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-        Files.move(tmp, csv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(csv, sb);
         out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
@@ -165,15 +162,7 @@ public final class MetricsLog implements AutoCloseable {
         if (!ex.isEmpty()) {
             chart.addSeries("validation loss (EMA weights)", ex, ey).setMarker(SeriesMarkers.DIAMOND);
         }
-        Path tmp = Files.createTempFile(png.getParent(), "." + PNG, ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeStream(png, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
     }
 
     @Override

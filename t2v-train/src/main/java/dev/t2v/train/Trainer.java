@@ -1,5 +1,6 @@
 package dev.t2v.train;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.model.Denoiser;
@@ -13,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,7 +174,7 @@ public final class Trainer {
                         + "from the one this data and preset give");
             }
         }
-        writeAtomically(runDir.resolve("config.json"), cfg.toJson().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(runDir.resolve("config.json"), cfg.toJson().getBytes(StandardCharsets.UTF_8));
 
         try (Denoiser model = state == null ? Denoiser.create(modelCfg, cfg.seed())
                 : Denoiser.fromWeights(modelCfg, Safetensors.read(from.get().dir().resolve(Checkpoints.WEIGHTS)));
@@ -380,13 +380,4 @@ public final class Trainer {
         }
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.t2v.data.encode;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.data.onnx.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -46,15 +46,12 @@ public final class ResourceCache {
         if (Files.isRegularFile(target) && ModelFiles.sha256(target).equals(sha256)) {
             return target;
         }
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         try (InputStream raw = loader.getResourceAsStream(resource)) {
             if (raw == null) {
                 throw new IllegalStateException("resource '" + resource + "' is not on the class path; add "
                         + artifactHint);
             }
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
+            AtomicFiles.writeVia(target, tmp -> {
                 MessageDigest md = ModelFiles.newSha256();
                 try (InputStream in = new DigestInputStream(raw, md); OutputStream out = Files.newOutputStream(tmp)) {
                     in.transferTo(out);
@@ -64,10 +61,7 @@ public final class ResourceCache {
                     throw new IllegalStateException("resource '" + resource + "' has SHA-256 " + actual + ", expected "
                             + sha256 + "; is the class path holding another version than " + artifactHint + "?");
                 }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         }
         return target;
     }

@@ -1,5 +1,6 @@
 package dev.t2v.data.msrvtt;
 
+import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,14 +1,11 @@
 package dev.t2v.data.onnx;
 
-import java.io.BufferedOutputStream;
+import dev.t2v.core.io.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -544,19 +541,7 @@ public final class OnnxModelWriter {
      */
     public Path write(Path file) throws IOException {
         Onnx.ModelProto model = build();
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                model.writeTo(out);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return abs;
+        return AtomicFiles.writeStream(file, model::writeTo);
     }
 
     // ---------------------------------------------------------------- internals

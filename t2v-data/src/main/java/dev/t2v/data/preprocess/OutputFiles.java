@@ -1,12 +1,9 @@
 package dev.t2v.data.preprocess;
 
+import dev.t2v.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,31 +24,8 @@ final class OutputFiles {
                 && Arrays.equals(Files.readAllBytes(file), bytes)) {
             return false;
         }
-        write(file, bytes);
+        AtomicFiles.write(file, bytes);
         return true;
-    }
-
-    /**
-     * Writes {@code bytes} to a temp file beside {@code file}, flushes it to disk, then renames it over {@code file}:
-     * readers, and a run after a crash, see the old content or the new, never part of it. The temp file is created
-     * with the default permissions ({@code Files.createTempFile} would make outputs private to their writer).
-     */
-    static void write(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.t2v.data.preprocess;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.encode.LatentCodec;
@@ -196,7 +197,7 @@ public final class Preprocessor {
                 pendingVideos, shards.size(), pending.size(), shards.size() - pending.size(), totals.clips,
                 clipsWritten, totals.captions, totals.shardBytes, seconds, encoder.decodeNanos.sum() / 1e9,
                 encoder.encodeNanos.sum() / 1e9, cfg.threads());
-        OutputFiles.write(out.resolve(DatasetFiles.SUMMARY), summary.toJson());
+        AtomicFiles.write(out.resolve(DatasetFiles.SUMMARY), summary.toJson());
         return summary;
     }
 

@@ -1,5 +1,6 @@
 package dev.t2v.data.preprocess;
 
+import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,7 +78,7 @@ final class ShardWriter {
         if (badRows.isEmpty()) {
             Files.deleteIfExists(badFile);
         } else {
-            OutputFiles.write(badFile, tsv(badRows));
+            AtomicFiles.write(badFile, tsv(badRows));
         }
 
         Path tensors = DatasetFiles.shardTensors(out, shard);
@@ -104,7 +105,7 @@ final class ShardWriter {
 
         StringBuilder jsonl = new StringBuilder();
         lines.forEach(l -> jsonl.append(l).append('\n'));
-        OutputFiles.write(DatasetFiles.shardManifest(out, shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(DatasetFiles.shardManifest(out, shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
         return new Written(ok, badRows.size(), clips, captionTexts.size());
     }
 

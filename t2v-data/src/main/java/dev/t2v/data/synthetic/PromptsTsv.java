@@ -1,7 +1,7 @@
 package dev.t2v.data.synthetic;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.data.msrvtt.AnnotationFormatException;
-import dev.t2v.data.msrvtt.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.t2v.data.synthetic;
 
+import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.util.ProgressBar;
-import dev.t2v.data.msrvtt.AtomicFiles;
 import dev.t2v.data.msrvtt.MsrVttAnnotations;
 import dev.t2v.data.msrvtt.MsrVttSentence;
 import dev.t2v.data.msrvtt.MsrVttVideo;

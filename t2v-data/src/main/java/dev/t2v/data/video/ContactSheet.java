@@ -1,5 +1,6 @@
 package dev.t2v.data.video;
 
+import dev.t2v.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +81,7 @@ public final class ContactSheet {
     /** Writes {@link #render} as a PNG, atomically. */
     public static void write(Video video, Path out, String caption) throws IOException {
         BufferedImage sheet = render(video, caption);
-        AtomicWrite.write(out, tmp -> {
+        AtomicFiles.writeVia(out, tmp -> {
             if (!ImageIO.write(sheet, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available for " + out);
             }

@@ -1,5 +1,6 @@
 package dev.t2v.data.video;
 
+import dev.t2v.core.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +32,7 @@ public final class GifWriter {
 
     /** Writes the video to {@code out} (replaced atomically if it exists). */
     public static void write(Video video, Path out) throws IOException {
-        AtomicWrite.write(out, tmp -> encode(video, tmp, out));
+        AtomicFiles.writeVia(out, tmp -> encode(video, tmp, out));
     }
 
     /** Delay of frame {@code i} in hundredths of a second, from rounded cumulative presentation times. */

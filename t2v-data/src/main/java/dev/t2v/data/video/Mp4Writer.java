@@ -1,5 +1,6 @@
 package dev.t2v.data.video;
 
+import dev.t2v.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.BufferOverflowException;
@@ -63,7 +64,7 @@ public record Mp4Writer(int qp, int keyInterval) {
                     + w + "x" + h + " (crop or pad the frames to an even size first)");
         }
         FrameRate rate = FrameRate.of(video.fps());
-        AtomicWrite.write(out, tmp -> encode(video, tmp, rate));
+        AtomicFiles.writeVia(out, tmp -> encode(video, tmp, rate));
     }
 
     private void encode(Video video, Path file, FrameRate rate) throws IOException {

@@ -1,5 +1,6 @@
 package dev.t2v.train.codec;
 
+import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -222,15 +222,6 @@ public record CodecInfo(String format, int version, String encoder, String decod
 
     /** Writes {@code dir/codec.json} atomically. */
     public Path write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve(FILE_NAME);
-        Path tmp = Files.createTempFile(dir, "." + FILE_NAME, ".tmp");
-        try {
-            Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return file;
+        return AtomicFiles.writeString(dir.resolve(FILE_NAME), toJson());
     }
 }

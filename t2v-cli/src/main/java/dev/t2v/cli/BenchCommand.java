@@ -2,11 +2,14 @@ package dev.t2v.cli;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.diffusion.Schedulers;
+import dev.t2v.inference.Backend;
 import dev.t2v.inference.bench.BenchOptions;
 import dev.t2v.inference.bench.BenchReport;
 import dev.t2v.inference.bench.Benchmark;
-import dev.t2v.inference.bench.Engine;
 import dev.t2v.inference.ort.OrtDevice;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
 
 /**
  * {@code t2v bench}: the GEMM ceiling, forward and training-step time per preset with GFLOP/s and MFU, ORT parity,
@@ -48,7 +48,7 @@ public final class BenchCommand implements Command {
         o.addOption(Option.builder().longOpt("device").hasArg().argName("DEV")
                 .desc("where ONNX Runtime runs: cpu or cuda (default cpu; cuda needs the -Pcuda build)").build());
         o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR")
-                .desc("a model bundle to time sampling with (default: a random-initialised demo)").build());
+                .desc("a model bundle to time whole generations with (default: the bundled demo model)").build());
         o.addOption(Option.builder().longOpt("samplers").hasArg().argName("LIST")
                 .desc("samplers to time a video with: " + String.join(",", Schedulers.names())
                         + ", or none (default all)").build());
@@ -77,10 +77,10 @@ public final class BenchCommand implements Command {
         }
         o = o.withIterations(Flags.intIn(cmd, "iters", o.iterations(), 1, 100));
         if (cmd.hasOption("backend")) {
-            List<Engine> engines = new ArrayList<>();
+            List<Backend> engines = new ArrayList<>();
             for (String b : list(cmd, "backend")) {
                 try {
-                    engines.add(Engine.parse(b));
+                    engines.add(Backend.parse(b));
                 } catch (IllegalArgumentException e) {
                     throw UsageException.badValue("backend", b, "samediff or ort");
                 }

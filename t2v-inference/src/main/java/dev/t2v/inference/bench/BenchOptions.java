@@ -2,6 +2,7 @@ package dev.t2v.inference.bench;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.diffusion.Schedulers;
+import dev.t2v.inference.Backend;
 import dev.t2v.inference.ort.OrtDevice;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * @param samplingSteps denoising steps per generated video
  * @param budget        wall-clock budget: measurements that would start after it are skipped (and say so)
  */
-public record BenchOptions(List<String> presets, int iterations, List<Engine> backends, OrtDevice device,
+public record BenchOptions(List<String> presets, int iterations, List<Backend> backends, OrtDevice device,
                            boolean train, Path model, List<String> samplers, int samplingSteps, Duration budget) {
     public BenchOptions {
         presets = List.copyOf(Objects.requireNonNull(presets, "presets"));
@@ -57,13 +58,13 @@ public record BenchOptions(List<String> presets, int iterations, List<Engine> ba
 
     /** Every preset, 3 timed runs, both backends on the CPU, training steps, all samplers at 20 steps, 9 minutes. */
     public static BenchOptions defaults() {
-        return new BenchOptions(DenoiserConfig.presetNames(), 3, List.of(Engine.SAMEDIFF, Engine.ORT), OrtDevice.CPU,
+        return new BenchOptions(DenoiserConfig.presetNames(), 3, List.of(Backend.SAMEDIFF, Backend.ORT), OrtDevice.CPU,
                 true, null, Schedulers.names(), 20, Duration.ofMinutes(9));
     }
 
     /** A smoke run: tiny and demo, one timed run, one sampler at 4 steps. */
     public static BenchOptions quick() {
-        return new BenchOptions(List.of("tiny", "demo"), 1, List.of(Engine.SAMEDIFF, Engine.ORT), OrtDevice.CPU, true,
+        return new BenchOptions(List.of("tiny", "demo"), 1, List.of(Backend.SAMEDIFF, Backend.ORT), OrtDevice.CPU, true,
                 null, List.of("dpmpp"), 4, Duration.ofMinutes(9));
     }
 
@@ -75,7 +76,7 @@ public record BenchOptions(List<String> presets, int iterations, List<Engine> ba
         return new BenchOptions(presets, n, backends, device, train, model, samplers, samplingSteps, budget);
     }
 
-    public BenchOptions withBackends(List<Engine> b) {
+    public BenchOptions withBackends(List<Backend> b) {
         return new BenchOptions(presets, iterations, b, device, train, model, samplers, samplingSteps, budget);
     }
 

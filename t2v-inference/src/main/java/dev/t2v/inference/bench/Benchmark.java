@@ -7,6 +7,10 @@ import dev.t2v.core.diffusion.Noise;
 import dev.t2v.core.diffusion.Scheduler;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.core.model.Denoiser;
+import dev.t2v.inference.Backend;
+import dev.t2v.inference.DemoModel;
+import dev.t2v.inference.GenerationRequest;
+import dev.t2v.inference.TextToVideoPipeline;
 import dev.t2v.inference.bench.BenchReport.GemmShape;
 import dev.t2v.inference.bench.BenchReport.ModelRow;
 import dev.t2v.inference.bench.BenchReport.SamplingRow;
@@ -120,7 +124,7 @@ public final class Benchmark {
     /** What one preset on one backend measured; MFU is filled in once the ceiling is known. */
     private static final class Row {
         String preset;
-        Engine backend;
+        Backend backend;
         int batch;
         int frames;
         int textTokens;
@@ -172,18 +176,18 @@ public final class Benchmark {
             INDArray reference = null;
             INDArray referenceF1 = null;
             Row sameDiff = null;
-            if (options.backends().contains(Engine.SAMEDIFF)) {
-                sameDiff = newRow(name, Engine.SAMEDIFF, cfg, batch, frames, textLen);
+            if (options.backends().contains(Backend.SAMEDIFF)) {
+                sameDiff = newRow(name, Backend.SAMEDIFF, cfg, batch, frames, textLen);
                 Measure.resetPeakRss();
                 reference = timeForward(sameDiff, (x, t, text, mask) -> model.forward(x, t, text, mask), in, true);
                 referenceF1 = model.forward(one.x, one.t, one.text, one.mask);
                 sameDiff.peakRssMib = Measure.peakRssMib();
                 rows.add(sameDiff);
             }
-            if (options.backends().contains(Engine.ORT)) {
+            if (options.backends().contains(Backend.ORT)) {
                 // Before any training step: training updates the weights in place, and the export must match the
                 // reference outputs.
-                Row r = newRow(name, Engine.ORT, cfg, batch, frames, textLen);
+                Row r = newRow(name, Backend.ORT, cfg, batch, frames, textLen);
                 Measure.resetPeakRss();
                 long t0 = System.nanoTime();
                 try (OrtDenoiser ort = OrtDenoiser.open(export(cfg, model.weights()), cfg, ortOptions())) {
@@ -211,7 +215,7 @@ public final class Benchmark {
         return rows;
     }
 
-    private Row newRow(String name, Engine backend, DenoiserConfig cfg, int batch, int frames, int textLen) {
+    private Row newRow(String name, Backend backend, DenoiserConfig cfg, int batch, int frames, int textLen) {
         Row r = new Row();
         r.preset = name;
         r.backend = backend;
@@ -322,9 +326,19 @@ public final class Benchmark {
         if (options.samplers().isEmpty()) {
             return out;
         }
-        if (options.model() != null) {
-            notes.add("--model: sampling a bundle needs the generation pipeline; timed a random-initialised demo instead");
+        Path bundle = options.model();
+        if (bundle == null && DemoModel.available()) {
+            try {
+                bundle = DemoModel.directory();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        if (bundle != null) {
+            return samplingBundle(bundle, options.model() == null ? "demo bundle" : bundle.getFileName().toString());
+        }
+        notes.add("no model bundle (no --model, no bundled demo model): timed the denoising loop of a random-initialised"
+                + " demo");
         DenoiserConfig cfg = DenoiserConfig.preset("demo");
         String label = "demo (random init)";
         int textLen = cfg.maxTextTokens();
@@ -333,12 +347,12 @@ public final class Benchmark {
         INDArray mask = Nd4j.ones(DataType.FLOAT, 2, textLen);
         mask.getRow(1).assign(0); // the unconditional branch: no real token
         try (Denoiser model = randomModel(cfg)) {
-            for (Engine backend : options.backends()) {
+            for (Backend backend : options.backends()) {
                 if (overBudget()) {
                     notes.add("skipped sampling on " + backend.flagName() + ": budget spent");
                     continue;
                 }
-                try (Runner f = backend == Engine.SAMEDIFF ? runner(model::forward)
+                try (Runner f = backend == Backend.SAMEDIFF ? runner(model::forward)
                         : ortRunner(cfg, model.weights())) {
                     for (String sampler : options.samplers()) {
                         double seconds = sampleOnce(f, cfg, sampler, text, mask);
@@ -349,6 +363,38 @@ public final class Benchmark {
                                 seconds);
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whole generations through {@link TextToVideoPipeline} (text encoder, guided denoising, codec decode) of the
+     * bundle's window, per backend and sampler, after one warm-up generation per backend.
+     */
+    private List<SamplingRow> samplingBundle(Path bundle, String label) {
+        List<SamplingRow> out = new ArrayList<>();
+        for (Backend backend : options.backends()) {
+            if (overBudget()) {
+                notes.add("skipped sampling on " + backend.flagName() + ": budget spent");
+                continue;
+            }
+            try (TextToVideoPipeline pipeline = TextToVideoPipeline.load(bundle, backend)) {
+                GenerationRequest.Builder base = pipeline.requestBuilder("a red circle moving right")
+                        .steps(options.samplingSteps()).guidanceScale(GUIDANCE).seed(1);
+                pipeline.generate(base.sampler(options.samplers().get(0)).steps(2).build(), null); // warm-up
+                for (String sampler : options.samplers()) {
+                    GenerationRequest request = base.sampler(sampler).steps(options.samplingSteps()).build();
+                    long t0 = System.nanoTime();
+                    pipeline.generate(request, null);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    out.add(new SamplingRow(label, backend.flagName(), sampler, request.steps(), GUIDANCE,
+                            request.frames(), seconds, seconds / request.steps(),
+                            "whole generation: text encoder, cond + uncond in one batch, codec decode"));
+                    log.printf(Locale.ROOT, "  sampling %s %s: %.2f s/video%n", backend.flagName(), sampler, seconds);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(bundle + ": " + e.getMessage(), e);
             }
         }
         return out;

@@ -42,6 +42,11 @@ public final class ServeCommand implements Command {
         this(factory, server -> { });
     }
 
+    /** The default model, and {@code onStarted} sees the running server (tests use it to stop the command). */
+    static ServeCommand withDefaultFactory(Consumer<WebServer> onStarted) {
+        return new ServeCommand(DEFAULT_FACTORY, onStarted);
+    }
+
     /** {@code onStarted} sees the running server (tests use it to stop the command). */
     ServeCommand(GeneratorFactory factory, Consumer<WebServer> onStarted) {
         this.factory = Objects.requireNonNull(factory, "factory");

@@ -50,6 +50,8 @@ public final class TrainCommand implements Command {
         o.addOption(flag("recipe", "NAME", "named hyperparameters: seed (100 epochs, batch 1 x 8 accumulated, lr 1e-4, "
                 + "clip 1.0, a checkpoint each epoch)"));
         o.addOption(flag("max-steps", "N", "stop after N optimiser steps in all (default: by --epochs)"));
+        o.addOption(flag("stop-at", "N", "pause after step N with a checkpoint, keeping the schedule of the whole run "
+                + "(continue later with --resume)"));
         o.addOption(flag("epochs", "N", "passes over the training split (default 100)"));
         o.addOption(flag("batch", "B", "clips per micro-batch (default per preset: tiny/demo 8, small 4, base 2, seed 1)"));
         o.addOption(flag("accum", "N", "micro-batches accumulated per optimiser step (default 1)"));
@@ -87,6 +89,7 @@ public final class TrainCommand implements Command {
             throw UsageException.badValue("out", out.toString(), "a directory (this is a file)");
         }
         boolean resume = cmd.hasOption("resume");
+        long stopAt = cmd.hasOption("stop-at") ? Flags.intIn(cmd, "stop-at", 0, 1, Integer.MAX_VALUE) : Long.MAX_VALUE;
         TrainingConfig cfg = resolveConfig(cmd, out, resume);
         if (!resume && !new Checkpoints(out, ctx.err()).list().isEmpty()) {
             throw new UsageException("--out: " + out + " already has checkpoints; pass --resume to continue that run, "
@@ -107,7 +110,7 @@ public final class TrainCommand implements Command {
             }
             ctx.err().printf("training %s (%,d parameters) on %d clips, %d steps%n", cfg.preset(),
                     trainer.modelConfig().parameterCount(), d.train().size(), trainer.totalSteps());
-            TrainingResult r = trainer.run(resume);
+            TrainingResult r = trainer.run(resume, stopAt);
             ctx.out().println(r.summary());
         }
         return Main.OK;

@@ -145,9 +145,11 @@ class GenerateCommandTest {
     }
 
     @Test
-    void withoutAModelItSaysThereIsNoDemoModel() {
-        assertThat(run("generate", "--prompt", "p", "--out", tmp.resolve("x.mp4").toString())).isEqualTo(Main.USAGE);
-        assertThat(stderr()).contains(DefaultModel.NONE);
+    void withoutAModelItUsesTheBundledDemoModel() {
+        Path mp4 = tmp.resolve("demo.mp4");
+        assertThat(run("generate", "--prompt", "a red circle moving right", "--out", mp4.toString(), "--steps", "4"))
+                .as(stderr()).isZero();
+        assertThat(stdout()).contains("wrote " + mp4 + ": 8 frames, 128x128");
     }
 
     @Test

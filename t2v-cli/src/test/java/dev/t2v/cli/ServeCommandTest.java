@@ -66,9 +66,17 @@ class ServeCommandTest {
     }
 
     @Test
-    void withoutAModelServeFailsSayingNoModel() {
-        assertThat(run(new ServeCommand(), "serve", "--port", "0", "--out", tmp.toString())).isEqualTo(Main.FAILURE);
-        assertThat(err()).contains("t2v serve: no model: " + DefaultModel.NONE + "; pass --model DIR");
+    void withoutAModelServeRunsTheBundledDemoModel() throws Exception {
+        CompletableFuture<WebServer> started = new CompletableFuture<>();
+        ServeCommand command = ServeCommand.withDefaultFactory(started::complete);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> run(command, "serve", "--port", "0", "--out", tmp.resolve("out").toString()));
+        WebServer server = started.get(60, TimeUnit.SECONDS);
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        server.close();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).as(err()).isEqualTo(Main.OK);
     }
 
     @Test

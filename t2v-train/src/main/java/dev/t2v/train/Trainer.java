@@ -148,6 +148,18 @@ public final class Trainer {
      * @throws IllegalStateException when resuming with a config that changes the computation
      */
     public TrainingResult run(boolean resume) throws IOException {
+        return run(resume, Long.MAX_VALUE);
+    }
+
+    /**
+     * Trains up to step {@code stopAt} (checkpointed there), or to the end of the budget if that comes first. The
+     * schedule still spans the whole budget, so a run stopped here and resumed later computes what one run would:
+     * training can be done in slices.
+     */
+    public TrainingResult run(boolean resume, long stopAt) throws IOException {
+        if (stopAt < 1) {
+            throw new IllegalArgumentException("stopAt must be >= 1, got " + stopAt);
+        }
         long started = System.nanoTime();
         Files.createDirectories(runDir);
         Checkpoints checkpoints = new Checkpoints(runDir, log);
@@ -190,7 +202,7 @@ public final class Trainer {
                         state.step(), state.epoch(), state.position());
             }
             Loop loop = new Loop(model, loss, adam, ema, metrics, checkpoints, state);
-            loop.run();
+            loop.run(Math.min(stopAt, totalSteps));
             double seconds = (System.nanoTime() - started) / 1e9;
             List<Checkpoints.Checkpoint> all = checkpoints.list();
             Double best = Checkpoints.best(all).map(c -> c.state().rankingLoss()).orElse(null);
@@ -250,7 +262,7 @@ public final class Trainer {
             }
         }
 
-        void run() throws IOException {
+        void run(long end) throws IOException {
             if (position >= batchesPerEpoch) {
                 // The data changed size since the checkpoint; continue at the next epoch rather than fail.
                 epoch++;
@@ -269,16 +281,20 @@ public final class Trainer {
                 history.add(new TrainerState.HistoryPoint(0, Double.NaN, v, v));
                 metrics.append(new MetricsLog.Row(0, 0, Double.NaN, v, v, 0, Double.NaN, 0, 0));
             }
-            try (ProgressBar bar = new ProgressBar(log, "train", totalSteps - step)) {
-                while (step < totalSteps) {
-                    trainOneStep(bar);
+            try (ProgressBar bar = new ProgressBar(log, "train", end - step)) {
+                while (step < end) {
+                    trainOneStep(bar, end);
                 }
             }
             metrics.plot();
+            if (step < totalSteps) {
+                log.printf(Locale.ROOT, "stopped at step %d of %d; continue with --resume%n", step, totalSteps);
+                return;
+            }
             ModelBundle.write(modelDirectory(), bundleInfo(), ema.weights(), train.nullText());
         }
 
-        void trainOneStep(ProgressBar bar) throws IOException {
+        void trainOneStep(ProgressBar bar, long end) throws IOException {
             long t0 = System.nanoTime();
             int micro = Math.min(cfg.accumulation(), batchesPerEpoch - position);
             List<Batch> batches = new ArrayList<>(micro);
@@ -322,7 +338,7 @@ public final class Trainer {
             stepSeconds += seconds;
 
             boolean checkpoint = epochEnd || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)
-                    || step == totalSteps;
+                    || step == end;
             Double val = null;
             Double valEma = null;
             if (valBatches != null && (checkpoint || (cfg.valEvery() > 0 && step % cfg.valEvery() == 0))) {

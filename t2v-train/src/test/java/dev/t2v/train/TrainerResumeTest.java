@@ -64,6 +64,24 @@ class TrainerResumeTest {
                 .resolve(Checkpoints.WEIGHTS))).isNotEqualTo(Files.readAllBytes(a.resolve(Checkpoints.WEIGHTS)));
     }
 
+    @Test
+    void aRunStoppedEarlyAndResumedFollowsTheWholeRunsCosineSchedule() throws IOException {
+        TrainingConfig cosine = TrainFixtures.config("max_steps", "8", "accumulation", "2", "warmup_steps", "2",
+                "lr_schedule", "\"cosine\"", "keep", "10");
+        Path straight = tmp.resolve("straight");
+        Path sliced = tmp.resolve("sliced");
+        new Trainer(cosine, TrainFixtures.data(10, 4), TrainFixtures.data(4, 5), TrainFixtures.refs(), straight,
+                TrainFixtures.quiet()).run(false);
+        TrainingResult first = new Trainer(cosine, TrainFixtures.data(10, 4), TrainFixtures.data(4, 5),
+                TrainFixtures.refs(), sliced, TrainFixtures.quiet()).run(false, 3);
+        assertThat(first.steps()).isEqualTo(3);
+        assertThat(sliced.resolve("model")).doesNotExist();
+        new Trainer(cosine, TrainFixtures.data(10, 4), TrainFixtures.data(4, 5), TrainFixtures.refs(), sliced,
+                TrainFixtures.quiet()).run(true);
+        assertThat(Files.readAllBytes(sliced.resolve("model").resolve(ModelBundle.DENOISER_FILE)))
+                .isEqualTo(Files.readAllBytes(straight.resolve("model").resolve(ModelBundle.DENOISER_FILE)));
+    }
+
     private static List<String> lossColumns(Path run) throws IOException {
         return Files.readAllLines(run.resolve(MetricsLog.CSV)).stream().map(l -> {
             String[] f = l.split(",", -1);

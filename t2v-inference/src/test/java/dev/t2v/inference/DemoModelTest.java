@@ -1,0 +1,46 @@
+package dev.t2v.inference;
+
+import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.data.synthetic.Colour;
+import dev.t2v.data.synthetic.ShapeDetection;
+import dev.t2v.data.synthetic.ShapeDetector;
+import dev.t2v.data.video.Video;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo bundle committed in this module's resources (scripts/train-demo.sh) still loads and generates, so a change
+ * that breaks the bundle format, the codec or the text encoder reference is caught here.
+ */
+class DemoModelTest {
+
+    @Test
+    void theCommittedDemoBundleIsOnTheClassPathAndExtractsIntact() throws Exception {
+        assertThat(DemoModel.available()).as("the demo bundle is committed under " + DemoModel.RESOURCE_DIR).isTrue();
+        Path dir = DemoModel.directory();
+        assertThat(dir.resolve(ModelBundle.MODEL_JSON)).isRegularFile();
+        ModelBundle bundle = ModelBundle.read(dir);
+        assertThat(bundle.info().denoiser()).isEqualTo(dev.t2v.core.config.DenoiserConfig.preset("demo"));
+        assertThat(bundle.info().video().size()).isGreaterThanOrEqualTo(128);
+        assertThat(bundle.info().video().frames()).isGreaterThanOrEqualTo(8);
+        // A second call finds every file intact and extracts nothing.
+        long modified = Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis();
+        assertThat(DemoModel.directory()).isEqualTo(dir);
+        assertThat(Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis()).isEqualTo(modified);
+    }
+
+    @Test
+    void theDemoModelDrawsTheColourThePromptAsksFor() throws Exception {
+        try (TextToVideoPipeline pipeline = TextToVideoPipeline.load(DemoModel.directory())) {
+            Video video = pipeline.generate(pipeline.requestBuilder("a red circle moving right").seed(7).build(), null);
+            assertThat(video.frameCount()).isEqualTo(pipeline.windowFrames());
+            assertThat(video.width()).isEqualTo(pipeline.frameSize());
+            ShapeDetection detection = new ShapeDetector().detect(video);
+            assertThat(detection.colour()).as("detected %s", detection).contains(Colour.RED);
+        }
+    }
+}

@@ -58,7 +58,9 @@ echo "tuned guidance: $guidance" | tee "$out/guidance.txt" >&2
 evaluate "main" "$prompts" --sampler dpmpp --steps 20 --guidance "$guidance" --samples 2 --seed 100
 
 # 4. Samplers on the same prompts and seeds, one video each.
-evaluate "sampler-ddpm-1000" "$subset" --sampler ddpm --steps 1000 --guidance "$guidance" --seed 200
+# DDPM at 999 steps: with the bundle's leading spacing and steps_offset 1 (SD's scheduler config), 1000 steps would
+# start at timestep 1000, past the schedule (diffusers fails the same way).
+evaluate "sampler-ddpm-999" "$subset" --sampler ddpm --steps 999 --guidance "$guidance" --seed 200
 evaluate "sampler-ddim-50" "$subset" --sampler ddim --steps 50 --guidance "$guidance" --seed 200
 evaluate "sampler-dpmpp-20" "$subset" --sampler dpmpp --steps 20 --guidance "$guidance" --seed 200
 evaluate "sampler-dpmpp-10" "$subset" --sampler dpmpp --steps 10 --guidance "$guidance" --seed 200

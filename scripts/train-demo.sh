@@ -6,7 +6,7 @@
 #
 #   scripts/train-demo.sh [WORK_DIR]      (default: work/demo; stages whose output exists are skipped)
 set -euo pipefail
-DEMO_GUIDANCE="${DEMO_GUIDANCE:-5.0}"
+DEMO_GUIDANCE="${DEMO_GUIDANCE:-7.5}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/work/demo}"
 t2v="$root/t2v"

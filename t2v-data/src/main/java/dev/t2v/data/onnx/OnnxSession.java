@@ -44,19 +44,32 @@ public final class OnnxSession implements AutoCloseable {
 
     /** Opens {@code file} with {@code intraOpThreads} threads per op (0: ONNX Runtime's default, one per core). */
     public static OnnxSession open(Path file, int intraOpThreads) {
-        if (!Files.isRegularFile(file)) {
-            throw new OnnxModelException(file, "no such ONNX model file");
-        }
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+        }
+        return open(file, options -> {
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+        });
+    }
+
+    /** Session settings a caller adds (threads, optimisation level, execution providers). */
+    @FunctionalInterface
+    public interface Settings {
+        void apply(OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    /** Opens {@code file} with ONNX Runtime's defaults (errors-only logging) plus {@code settings}. */
+    public static OnnxSession open(Path file, Settings settings) {
+        if (!Files.isRegularFile(file)) {
+            throw new OnnxModelException(file, "no such ONNX model file");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            if (intraOpThreads > 0) {
-                options.setIntraOpNumThreads(intraOpThreads);
-            }
+            settings.apply(options);
             session = env.createSession(file.toString(), options);
         } catch (OrtException e) {
             throw new OnnxModelException(file, "ONNX Runtime cannot load the model: " + e.getMessage(), e);

@@ -343,7 +343,7 @@ public final class Benchmark {
         String label = "demo (random init)";
         int textLen = cfg.maxTextTokens();
         SplittableRandom rng = new SplittableRandom(5);
-        INDArray text = Inputs.gaussian(rng, 2, textLen, cfg.textDim());
+        INDArray text = Noise.gaussian(new long[] {2, textLen, cfg.textDim()}, rng);
         INDArray mask = Nd4j.ones(DataType.FLOAT, 2, textLen);
         mask.getRow(1).assign(0); // the unconditional branch: no real token
         try (Denoiser model = randomModel(cfg)) {
@@ -474,7 +474,7 @@ public final class Benchmark {
         Denoiser m = Denoiser.create(cfg, WEIGHT_SEED);
         SplittableRandom rng = new SplittableRandom(WEIGHT_SEED);
         m.weights().forEach((name, w) -> {
-            INDArray noise = Inputs.gaussian(rng.split(), w.shape()).muli(WEIGHT_STD);
+            INDArray noise = Noise.gaussian(w.shape(), rng.split()).muli(WEIGHT_STD);
             w.assign(name.matches(".*norm[^.]*\\.weight") ? noise.addi(1.0) : noise);
             noise.close();
         });
@@ -516,7 +516,7 @@ public final class Benchmark {
         static Inputs random(DenoiserConfig cfg, int b, int frames, int textLen, long seed) {
             SplittableRandom rng = new SplittableRandom(seed);
             int s = cfg.latentSize();
-            INDArray x = gaussian(rng, b, frames, cfg.latentChannels(), s, s);
+            INDArray x = Noise.gaussian(new long[] {b, frames, cfg.latentChannels(), s, s}, rng);
             float[] t = new float[b];
             for (int i = 0; i < b; i++) {
                 t[i] = rng.nextInt(1000);
@@ -528,20 +528,10 @@ public final class Benchmark {
                     mask.putScalar(i, j, 0);
                 }
             }
-            return new Inputs(x, Nd4j.create(t, new long[] {b}, DataType.FLOAT), gaussian(rng, b, textLen, cfg.textDim()),
+            INDArray text = Noise.gaussian(new long[] {b, textLen, cfg.textDim()}, rng);
+            return new Inputs(x, Nd4j.create(t, new long[] {b}, DataType.FLOAT), text,
                     mask);
         }
 
-        static INDArray gaussian(SplittableRandom rng, long... shape) {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            float[] v = new float[Math.toIntExact(n)];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) rng.nextGaussian();
-            }
-            return Nd4j.create(v, shape, DataType.FLOAT);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.t2v.inference.ort;
 
 import dev.t2v.core.config.DenoiserConfig;
+import dev.t2v.core.diffusion.Noise;
 import dev.t2v.core.model.Denoiser;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +25,7 @@ final class DenoiserFixtures {
         Denoiser m = Denoiser.create(cfg, seed);
         SplittableRandom rng = new SplittableRandom(seed + 1);
         m.weights().forEach((name, w) -> {
-            INDArray noise = gaussian(rng.split(), w.shape()).muli(std);
+            INDArray noise = Noise.gaussian(w.shape(), rng.split()).muli(std);
             w.assign(name.matches(".*norm[^.]*\\.weight") ? noise.addi(1.0) : noise);
         });
         return m;
@@ -40,12 +41,12 @@ final class DenoiserFixtures {
     static Inputs inputs(DenoiserConfig cfg, int b, int frames, int textLen, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int s = cfg.latentSize();
-        INDArray x = gaussian(rng, b, frames, cfg.latentChannels(), s, s);
+        INDArray x = Noise.gaussian(new long[] {b, frames, cfg.latentChannels(), s, s}, rng);
         double[] t = new double[b];
         for (int i = 0; i < b; i++) {
             t[i] = rng.nextInt(1000);
         }
-        INDArray text = gaussian(rng, b, textLen, cfg.textDim());
+        INDArray text = Noise.gaussian(new long[] {b, textLen, cfg.textDim()}, rng);
         INDArray mask = Nd4j.ones(DataType.FLOAT, b, textLen);
         for (int i = 0; i < b; i++) {
             int real = i == 1 ? Math.max(1, textLen / 2) : i == 2 ? 0 : textLen;
@@ -56,17 +57,6 @@ final class DenoiserFixtures {
         return new Inputs(x, Nd4j.create(t, new long[] {b}, DataType.FLOAT), text, mask);
     }
 
-    static INDArray gaussian(SplittableRandom rng, long... shape) {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rng.nextGaussian();
-        }
-        return Nd4j.create(v, shape, DataType.FLOAT);
-    }
 
     /** max |a - b| / max |b|: the error relative to the reference's scale. */
     static double relativeError(INDArray actual, INDArray reference) {

@@ -2,7 +2,9 @@ package dev.t2v.inference.ort;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
+import dev.t2v.data.onnx.OnnxModelException;
 import dev.t2v.inference.ort.DenoiserFixtures.Inputs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The exported graph computes what the SameDiff graph computes: random weights everywhere (zero-initialised layers
@@ -47,6 +50,16 @@ class OrtDenoiserParityTest {
                     assertThat(DenoiserFixtures.relativeError(actual, expected)).as("F=%d", frames).isLessThan(1e-4);
                 }
             }
+        }
+    }
+
+    @Test
+    void anExportOpenedForAnotherConfigIsRefusedNamingTheFile() throws Exception {
+        DenoiserConfig tiny = DenoiserConfig.preset("tiny");
+        try (Denoiser model = DenoiserFixtures.randomModel(tiny, 3, 0.05)) {
+            Path file = DenoiserOnnxExporter.export(tiny, model.weights(), OnnxPrecision.FP32, dir.resolve("t.onnx"));
+            assertThatThrownBy(() -> OrtDenoiser.open(file, DenoiserConfig.preset("demo"), OrtOptions.cpu()))
+                    .isInstanceOf(OnnxModelException.class).hasMessageContaining("t.onnx");
         }
     }
 }

@@ -105,6 +105,8 @@ public final class GenerateCommand implements Command {
         if (prompt == null) {
             throw new UsageException("--prompt is required");
         }
+        checkLength("prompt", prompt);
+        checkLength("negative", cmd.getOptionValue("negative", ""));
         Path out = Path.of(Flags.required(cmd, "out"));
         Format format = Format.of(out);
         if (Files.isDirectory(out)) {
@@ -158,6 +160,14 @@ public final class GenerateCommand implements Command {
                     speed.peakRssBytes() < 0 ? "unknown" : (speed.peakRssBytes() >> 20) + " MiB");
         }
         return Main.OK;
+    }
+
+    /** Refuses a prompt longer than {@link GenerationRequest#MAX_PROMPT_CHARS} before anything loads. */
+    private static void checkLength(String flag, String text) throws UsageException {
+        if (text.length() > GenerationRequest.MAX_PROMPT_CHARS) {
+            throw UsageException.badValue(flag, text.length() + " characters",
+                    "at most " + GenerationRequest.MAX_PROMPT_CHARS + " characters");
+        }
     }
 
     private static Video readVideo(Path file) throws java.io.IOException {

@@ -132,6 +132,11 @@ class GenerateCommandTest {
         assertUsage("--strength", "generate", "--prompt", "p", "--model", m, "--out", o, "--strength", "0.5");
         assertUsage("--backend", "generate", "--prompt", "p", "--model", m, "--out", o, "--backend", "tf");
         assertUsage("--prompt", "generate", "--model", m, "--out", o);
+        // Checked before anything loads: the model folder does not even exist.
+        assertUsage("--prompt", "generate", "--prompt", "a".repeat(5000), "--model", tmp.resolve("absent").toString(),
+                "--out", o);
+        assertThat(stderr()).contains("at most 1000 characters").contains("5000 characters");
+        assertUsage("--negative", "generate", "--prompt", "p", "--negative", "n".repeat(1001), "--model", m, "--out", o);
         assertUsage("--model", "generate", "--prompt", "p", "--model", tmp.resolve("absent").toString(), "--out", o);
         assertUsage("--init-video", "generate", "--prompt", "p", "--model", m, "--out", o, "--init-video",
                 tmp.resolve("absent.mp4").toString());

@@ -133,12 +133,10 @@ class TrainCommandTest {
     void aRunKilledWithSigkillResumesToTheWeightsOfAnUninterruptedRun() throws Exception {
         Path run = tmp.resolve("killed");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Djava.awt.headless=true", Main.class.getName()));
+                "-Xmx2g", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args(run, "--max-steps", String.valueOf(STEPS))));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("child.log").toFile());
-        // The class path goes in CLASSPATH, as the t2v launcher does: ONNX Runtime crashes on a command line over 4 KB.
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         Process child = pb.start();

@@ -7,14 +7,13 @@
  *   <li>{@link dev.t2v.examples.TrainOnFolder}: an MSR-VTT-format folder to a trained model bundle.</li>
  * </ul>
  *
- * To run one from the repository root (the class path goes in {@code CLASSPATH}, as the {@code t2v} launcher does:
- * ONNX Runtime's native start-up crashes on a java command line over about 4 KB):
+ * To run one from the repository root:
  * <pre>
  * mvn -q install -DskipTests
  * mvn -q -pl t2v-examples dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
- * export CLASSPATH=t2v-examples/target/classes:$(cat t2v-examples/target/classpath.txt)
  * export OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4   # else ND4J's idle threads spin
- * java -Xmx4g dev.t2v.examples.GenerateVideo "a red circle moving right" red.mp4
+ * java -Xmx4g -cp t2v-examples/target/classes:$(cat t2v-examples/target/classpath.txt) \
+ *     dev.t2v.examples.GenerateVideo "a red circle moving right" red.mp4
  * </pre>
  */
 package dev.t2v.examples;

@@ -23,12 +23,10 @@ import java.util.Set;
  * {@link ClipDataset#batch} speed. Not a test; run it by hand from the repository root:
  * <pre>
  * mvn -B -o -q -pl t2v-data -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * export CLASSPATH=t2v-data/target/test-classes:t2v-data/target/classes:$(cat /tmp/cp.txt)   # not -cp: see below
- * OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java dev.t2v.data.preprocess.PreprocessThroughput [videos=48] [threads=2]
+ * OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java -cp t2v-data/target/test-classes:t2v-data/target/classes:$(cat /tmp/cp.txt) \
+ *     dev.t2v.data.preprocess.PreprocessThroughput [videos=48] [threads=2]
  * </pre>
  * The set is {@code t2v synth}'s default geometry: 128x128, 16 frames at 8 fps, so two 8-frame windows per video.
- * The class path goes in {@code CLASSPATH} because ONNX Runtime 1.29's native init crashes (SIGSEGV) when the java
- * command line exceeds about 4 KB.
  */
 public final class PreprocessThroughput {
     private PreprocessThroughput() {

@@ -106,7 +106,7 @@ public final class Benchmark {
                 System.getProperty("java.version"),
                 "OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY") + " OPENBLAS_THREAD_TIMEOUT="
                         + System.getenv("OPENBLAS_THREAD_TIMEOUT"),
-                dev.t2v.inference.ort.OrtRuntime.providers().toString(), loadStart, Measure.loadAverage());
+                ai.onnxruntime.OrtEnvironment.getAvailableProviders().toString(), loadStart, Measure.loadAverage());
         return new BenchReport(LocalDate.now().toString(), machine, FLOPS_CONVENTION,
                 new BenchReport.Gemm(ceiling, gemmStart, gemmEnd), models, sampling, notes, elapsedSeconds(),
                 Measure.peakRssMib());

@@ -2,6 +2,7 @@ package dev.t2v.inference.ort;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
@@ -47,7 +48,7 @@ public final class OrtDenoiser implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         if (options.device() == OrtDevice.CUDA && !cudaAvailable()) {
             throw new IllegalStateException("the ONNX Runtime CUDA execution provider is not available in this build "
-                    + "(providers: " + OrtRuntime.providers() + "); build with 'mvn -Pcuda' "
+                    + "(providers: " + OrtEnvironment.getAvailableProviders() + "); build with 'mvn -Pcuda' "
                     + "(onnxruntime_gpu) on a host with CUDA 12 and cuDNN 9, or use --device cpu");
         }
         OnnxSession session = OnnxSession.open(file, so -> {
@@ -73,7 +74,7 @@ public final class OrtDenoiser implements AutoCloseable {
 
     /** Whether this ONNX Runtime build has the CUDA execution provider (the onnxruntime_gpu artifact). */
     public static boolean cudaAvailable() {
-        return OrtRuntime.providers().contains(OrtProvider.CUDA);
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 
     private static void checkSignature(OnnxSession session, DenoiserConfig cfg) {

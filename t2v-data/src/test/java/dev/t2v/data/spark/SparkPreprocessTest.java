@@ -15,8 +15,6 @@ import dev.t2v.data.preprocess.PreprocessFixtures;
 import dev.t2v.data.preprocess.PreprocessModels;
 import dev.t2v.data.preprocess.PreprocessSummary;
 import dev.t2v.data.preprocess.Preprocessor;
-import dev.t2v.data.video.Video;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,11 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkExecutorInfo;
@@ -64,7 +61,7 @@ class SparkPreprocessTest {
     @BeforeAll
     static void referenceRunAndSparkContext() throws IOException {
         Path data = PreprocessFixtures.syntheticSet(shared.resolve("data"), VIDEOS);
-        breakSomeVideos(data.resolve("videos"));
+        PreprocessFixtures.spoilVideos(data.resolve("videos"), "video3", "video7", "video11", "video20", "video33");
         PreprocessFixtures.Models files = PreprocessFixtures.tinyModels(shared.resolve("models"));
         models = new PreprocessModels(files.text().model(), files.text().tokenizer(),
                 PreprocessFixtures.BERT_MAX_TOKENS, files.vae().dir(), null, null, OnnxVae.SD_SCALING_FACTOR);
@@ -93,22 +90,6 @@ class SparkPreprocessTest {
         return new JavaSparkContext(SparkPreprocess.configure(new SparkConf()).setMaster("local[2,2]")
                 .setAppName("SparkPreprocessTest").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1"));
-    }
-
-    /** Five bad videos of the kinds that need no ffmpeg to make: noise, truncated, empty, missing, too short. */
-    private static void breakSomeVideos(Path videos) throws IOException {
-        byte[] good = Files.readAllBytes(videos.resolve("video7.mp4"));
-        byte[] noise = new byte[4000];
-        new SplittableRandom(5).nextBytes(noise);
-        Files.write(videos.resolve("video3.mp4"), noise);
-        Files.write(videos.resolve("video7.mp4"), Arrays.copyOf(good, good.length / 2));
-        Files.write(videos.resolve("video11.mp4"), new byte[0]);
-        Files.delete(videos.resolve("video20.mp4"));
-        List<BufferedImage> frames = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            frames.add(new BufferedImage(PreprocessFixtures.SIZE, PreprocessFixtures.SIZE, BufferedImage.TYPE_INT_RGB));
-        }
-        new Video(frames, 8).writeMp4(videos.resolve("video33.mp4"));
     }
 
     private static SparkPreprocessJob job(Path out) {
@@ -144,11 +125,11 @@ class SparkPreprocessTest {
 
         // A rerun finds every shard done and rewrites nothing but the summary.
         PreprocessFixtures.ageFiles(out, Instant.parse("2020-01-01T00:00:00Z"));
-        SortedMap<String, FileTime> before = new java.util.TreeMap<>(PreprocessFixtures.mtimes(out));
+        SortedMap<String, FileTime> before = new TreeMap<>(PreprocessFixtures.mtimes(out));
         PreprocessSummary again = SparkEngine.run(job(out), "local[2]", PreprocessFixtures.FIXED_CLOCK);
         assertThat(again.shardsSkipped()).isEqualTo(SHARDS);
         assertThat(again.clipsWritten()).isZero();
-        SortedMap<String, FileTime> after = new java.util.TreeMap<>(PreprocessFixtures.mtimes(out));
+        SortedMap<String, FileTime> after = new TreeMap<>(PreprocessFixtures.mtimes(out));
         before.remove(DatasetFiles.SUMMARY);
         after.remove(DatasetFiles.SUMMARY);
         assertThat(after).isEqualTo(before);

@@ -1,14 +1,18 @@
 package dev.t2v.cli;
 
 import dev.t2v.data.encode.LatentCodec;
-import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.encode.TextEncoders;
 import dev.t2v.data.msrvtt.Split;
 import dev.t2v.data.preprocess.PreprocessConfig;
+import dev.t2v.data.preprocess.PreprocessModels;
 import dev.t2v.data.preprocess.PreprocessSummary;
 import dev.t2v.data.preprocess.Preprocessor;
+import dev.t2v.data.spark.SparkEngine;
+import dev.t2v.data.spark.SparkPreprocessJob;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,6 +68,10 @@ public final class PreprocessCommand implements Command {
         o.addOption(flag("split", "LIST", "comma-separated splits to take: train,validate,test (default all)"));
         o.addOption(flag("videos-per-shard", "N", "videos per shard, the unit of resumption (default "
                 + PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD + ")"));
+        o.addOption(flag("engine", "E", "local (default), or spark: one Spark task per shard, same output "
+                + "(docs/scale.md); --data and --out may then be Hadoop URIs (hdfs://, s3a://)"));
+        o.addOption(flag("master", "URL", "the Spark master with --engine spark, e.g. local[2] or yarn (default: "
+                + "spark-submit's)"));
         return o;
     }
 
@@ -71,37 +79,65 @@ public final class PreprocessCommand implements Command {
         return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
     }
 
-    /** The validated flags, before anything is loaded. */
-    private record Parsed(PreprocessConfig config, Path textModel, Path tokenizer, int maxTokens, Path vaeDir,
-            Path vaeEncoder, Path vaeDecoder, double scalingFactor) {
+    /**
+     * The validated flags, before anything is loaded.
+     *
+     * @param sparkMaster with {@code --engine spark}: the master, or {@code ""} for spark-submit's; else {@code null}
+     * @param data {@code --data} as given (a path, or with Spark a URI)
+     * @param out {@code --out} as given
+     */
+    record Parsed(PreprocessConfig config, PreprocessModels models, String sparkMaster, String data, String out) {
     }
 
     @Override
     public int run(CommandLine cmd, CliContext ctx) throws Exception {
         Parsed p = parse(cmd);
-        // Parallelism comes from --threads workers, each running the models on its own video. ONNX Runtime would
-        // also give every run a thread per core, oversubscribing the cores; one thread per run keeps --threads the
-        // number of busy cores, and the same setting whatever --threads is keeps the output bytes the same.
-        int intraOp = 1;
-        try (LatentCodec codec = openCodec(p, intraOp); TextEncoder text = openText(p, intraOp)) {
-            if (p.config().size() % codec.downsample() != 0) {
-                throw UsageException.badValue("size", cmd.getOptionValue("size", "" + p.config().size()),
-                        "a multiple of the codec's downsample " + codec.downsample());
+        PreprocessSummary s;
+        if (p.sparkMaster() != null) {
+            try {
+                SparkPreprocessJob job = new SparkPreprocessJob(SparkPreprocessJob.uri(p.data()),
+                        SparkPreprocessJob.uri(p.out()), p.config(), p.models());
+                s = SparkEngine.run(job, p.sparkMaster(), clock());
+            } catch (NoClassDefFoundError e) {
+                throw new IOException("Spark is not on the class path (" + e.getMessage() + "): ./t2v adds the "
+                        + "build's Spark for --engine spark; elsewhere run the job jar with spark-submit (docs/scale.md)");
             }
-            PreprocessSummary s = new Preprocessor(p.config(), text, codec, clock(), ctx.err()).run();
-            ctx.out().println(s.describe());
-            ctx.out().println("wrote " + p.config().out());
+        } else {
+            try (LatentCodec codec = p.models().openCodec(); TextEncoder text = p.models().openText()) {
+                s = new Preprocessor(p.config(), text, codec, clock(), ctx.err()).run();
+            }
         }
+        ctx.out().println(s.describe());
+        ctx.out().println("wrote " + p.out());
         return Main.OK;
     }
 
     static Parsed parse(CommandLine cmd) {
-        Path data = Flags.existing(cmd, "data");
-        if (!Files.isDirectory(data)) {
-            throw UsageException.badValue("data", data.toString(), "a directory (an MSR-VTT-format folder)");
+        boolean spark = "spark".equals(Flags.oneOf(cmd, "engine", "local", Set.of("local", "spark")));
+        if (!spark && cmd.hasOption("master")) {
+            throw new UsageException("--master is for --engine spark");
         }
-        Path out = Path.of(Flags.required(cmd, "out"));
-        if (Files.exists(out) && !Files.isDirectory(out)) {
+        if (spark && !cmd.hasOption("master") && System.getProperty("spark.master") == null) {
+            throw new UsageException("--master is required with --engine spark outside spark-submit, e.g. --master "
+                    + "local[2]");
+        }
+        if (spark && cmd.hasOption("threads")) {
+            throw new UsageException("--threads is for --engine local: Spark runs one task per core (--master local[N],"
+                    + " or the executors' cores)");
+        }
+        String dataArg = Flags.required(cmd, "data");
+        String outArg = Flags.required(cmd, "out");
+        Path data;
+        if (spark && isUri(dataArg)) {
+            data = uriPath("data", dataArg); // names it in messages; the job reads the URI
+        } else {
+            data = Flags.existing(cmd, "data");
+            if (!Files.isDirectory(data)) {
+                throw UsageException.badValue("data", data.toString(), "a directory (an MSR-VTT-format folder)");
+            }
+        }
+        Path out = spark && isUri(outArg) ? uriPath("out", outArg) : Path.of(outArg);
+        if (!(spark && isUri(outArg)) && Files.exists(out) && !Files.isDirectory(out)) {
             throw UsageException.badValue("out", out.toString(), "a directory (this is a file)");
         }
         int frames = Flags.intIn(cmd, "frames", PreprocessConfig.DEFAULT_FRAMES, 1, PreprocessConfig.MAX_FRAMES);
@@ -156,7 +192,30 @@ public final class PreprocessCommand implements Command {
         }
         PreprocessConfig cfg = new PreprocessConfig(data, out, frames, fps, size, clips, perShard, threads, limit,
                 splits);
-        return new Parsed(cfg, textModel, tokenizer, maxTokens, vaeDir, vaeEncoder, vaeDecoder, scaling);
+        PreprocessModels models = new PreprocessModels(textModel, tokenizer, maxTokens, vaeDir, vaeEncoder,
+                vaeDecoder, scaling);
+        if (size % models.downsample() != 0) {
+            throw UsageException.badValue("size", String.valueOf(size), "a multiple of the codec's downsample "
+                    + models.downsample());
+        }
+        return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg);
+    }
+
+    /** {@code hdfs://nn/x}, {@code s3a://b/x}, {@code file:/x}: a scheme of two or more letters, then a colon. */
+    static boolean isUri(String arg) {
+        return arg.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
+    }
+
+    private static Path uriPath(String flag, String arg) {
+        try {
+            URI uri = URI.create(arg);
+            if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+                throw new IllegalArgumentException("no absolute path");
+            }
+            return Path.of(uri.getPath());
+        } catch (IllegalArgumentException e) {
+            throw UsageException.badValue(flag, arg, "a path or an absolute URI such as hdfs://namenode/dir");
+        }
     }
 
     private static Path existingFile(CommandLine cmd, String flag) {
@@ -181,23 +240,8 @@ public final class PreprocessCommand implements Command {
         return out;
     }
 
-    private static LatentCodec openCodec(Parsed p, int intraOp) throws java.io.IOException {
-        OnnxVae.Options options = new OnnxVae.Options(p.scalingFactor(), OnnxVae.DEFAULT_CHUNK_SIZE,
-                OnnxVae.SD_DOWNSAMPLE, OnnxVae.SD_LATENT_CHANNELS, intraOp);
-        return p.vaeDir() != null ? OnnxVae.fromDirectory(p.vaeDir(), options)
-                : OnnxVae.open(p.vaeEncoder(), p.vaeDecoder(), options);
-    }
-
-    private static TextEncoder openText(Parsed p, int intraOp) throws java.io.IOException {
-        if (p.textModel() == null) {
-            return TextEncoders.defaultMiniLm(p.maxTokens());
-        }
-        return OnnxTextEncoder.open(p.tokenizer(), p.textModel(),
-                new OnnxTextEncoder.Options(p.maxTokens(), null, null, false, intraOp));
-    }
-
     /** dataset.json's {@code created}: {@code SOURCE_DATE_EPOCH} when set (reproducible outputs), else now. */
-    private static Clock clock() {
+    static Clock clock() {
         String epoch = System.getenv("SOURCE_DATE_EPOCH");
         if (epoch != null && !epoch.isBlank()) {
             try {

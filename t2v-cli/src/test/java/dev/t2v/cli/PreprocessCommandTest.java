@@ -96,12 +96,34 @@ class PreprocessCommandTest {
     }
 
     @Test
+    void theSparkEngineNeedsSparkOnTheClassPathAndSaysSo() {
+        // The CLI does not depend on Spark (./t2v and spark-submit add it); t2v-data's tests run the engine itself.
+        int code = run(args(tmp.resolve("spark"), "--engine", "spark", "--master", "local[2]"));
+        assertThat(code).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("Spark is not on the class path", "docs/scale.md");
+    }
+
+    @Test
+    void sparkFlagsAreCheckedAgainstTheEngine() {
+        Path o = tmp.resolve("bad-spark");
+        expectUsage(args(o, "--engine", "flink"), "--engine: expected one of");
+        expectUsage(args(o, "--master", "local[2]"), "--master is for --engine spark");
+        expectUsage(args(o, "--engine", "spark"), "--master is required with --engine spark outside spark-submit");
+        expectUsage(args(o, "--engine", "spark", "--master", "local", "--threads", "2"),
+                "--threads is for --engine local");
+        expectUsage(args(o, "--engine", "spark", "--master", "local", "--out", "hdfs://nn"),
+                "--out: expected a path or an absolute URI");
+        expectUsage(args(o, "--data", "hdfs://nn/data"), "--data: expected an existing file or directory");
+        assertThat(Files.exists(o)).isFalse();
+    }
+
+    @Test
     void isListedInTheHelpWithItsEncoderFlags() {
         assertThat(run("--help")).isZero();
         assertThat(stdout()).contains("preprocess");
         assertThat(run("preprocess", "--help")).isZero();
         assertThat(stdout()).contains("--text-model", "--tokenizer", "--vae", "--vae-encoder", "--vae-decoder",
-                "--scaling-factor", "--clips-per-video", "--split", "--limit", "--threads");
+                "--scaling-factor", "--clips-per-video", "--split", "--limit", "--threads", "--engine", "--master");
     }
 
     @Test

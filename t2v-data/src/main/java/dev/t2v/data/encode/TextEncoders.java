@@ -39,6 +39,11 @@ public final class TextEncoders {
      * {@code cacheRoot/models/all-minilm-l6-v2/}.
      */
     public static OnnxTextEncoder defaultMiniLm(int maxTokens, Path cacheRoot) throws IOException {
+        return defaultMiniLm(maxTokens, cacheRoot, 0);
+    }
+
+    /** As {@link #defaultMiniLm(int, Path)}, with ONNX Runtime's threads per op (0: its default, one per core). */
+    public static OnnxTextEncoder defaultMiniLm(int maxTokens, Path cacheRoot, int intraOpThreads) throws IOException {
         if (maxTokens < 2 || maxTokens > 512) {
             throw new IllegalArgumentException("MiniLM maxTokens must be in [2, 512] (its position table), got "
                     + maxTokens);
@@ -51,8 +56,8 @@ public final class TextEncoders {
                 MINILM_TOKENIZER_SHA256, MINILM_ARTIFACT);
         // The files were just checked against the constants, so the id comes from them without hashing again.
         String id = MINILM_NAME + "@" + MINILM_MODEL_SHA256.substring(0, 12) + "-" + MINILM_TOKENIZER_SHA256.substring(0, 8);
-        OnnxTextEncoder.Options options = OnnxTextEncoder.Options.defaults()
-                .withMaxTokens(maxTokens).withStyle(OnnxTextEncoder.Style.BERT).withLabel(MINILM_NAME);
+        OnnxTextEncoder.Options options = new OnnxTextEncoder.Options(maxTokens, OnnxTextEncoder.Style.BERT,
+                MINILM_NAME, false, intraOpThreads);
         return OnnxTextEncoder.open(tokenizer, model, options, id);
     }
 

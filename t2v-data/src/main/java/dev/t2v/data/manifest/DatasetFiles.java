@@ -63,11 +63,21 @@ public final class DatasetFiles {
         return dir.resolve(shardTensors(shard));
     }
 
+    /** {@code shards/shard-00007.jsonl}, relative to the dataset directory. */
+    public static String shardManifest(int shard) {
+        return shardStem(shard) + ".jsonl";
+    }
+
     public static Path shardManifest(Path dir, int shard) {
-        return dir.resolve(shardStem(shard) + ".jsonl");
+        return dir.resolve(shardManifest(shard));
+    }
+
+    /** {@code shards/shard-00007.bad.tsv}, relative to the dataset directory. */
+    public static String shardBadVideos(int shard) {
+        return shardStem(shard) + ".bad.tsv";
     }
 
     public static Path shardBadVideos(Path dir, int shard) {
-        return dir.resolve(shardStem(shard) + ".bad.tsv");
+        return dir.resolve(shardBadVideos(shard));
     }
 }

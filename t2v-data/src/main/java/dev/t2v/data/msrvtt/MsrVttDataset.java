@@ -28,13 +28,14 @@ import java.util.stream.Stream;
  */
 public final class MsrVttDataset {
     /** Where {@code MSRVTT_data.json} may be, relative to the root, in search order. */
-    static final List<String> DATA_JSON_LOCATIONS = List.of(
+    public static final List<String> DATA_JSON_LOCATIONS = List.of(
             "annotation/MSRVTT_data.json", "MSRVTT_data.json", "annotations/MSRVTT_data.json",
             "msrvtt_data/MSRVTT_data.json");
-    static final String TRAIN_VAL_JSON = "train_val_videodatainfo.json";
-    static final String TEST_JSON = "test_videodatainfo.json";
+    /** The original download's annotation files, at the root or one folder down. */
+    public static final String TRAIN_VAL_JSON = "train_val_videodatainfo.json";
+    public static final String TEST_JSON = "test_videodatainfo.json";
     /** Folders that may hold {@code <video_id>.mp4}, relative to the root, in search order. */
-    static final List<String> VIDEO_DIRS = List.of("videos", "videos/all", "TrainValVideo", "TestVideo");
+    public static final List<String> VIDEO_DIRS = List.of("videos", "videos/all", "TrainValVideo", "TestVideo");
 
     private final Path root;
     private final Path annotationDir;

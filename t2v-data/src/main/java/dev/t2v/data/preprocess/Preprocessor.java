@@ -1,6 +1,5 @@
 package dev.t2v.data.preprocess;
 
-import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.encode.LatentCodec;
@@ -15,13 +14,12 @@ import dev.t2v.data.msrvtt.MsrVttDataset;
 import dev.t2v.data.msrvtt.Split;
 import dev.t2v.data.video.FfmpegDecoder;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -44,7 +42,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -69,6 +66,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li><b>Robust:</b> an unreadable, unsupported or too-short video is listed in {@code bad-videos.tsv} and
  *       skipped.</li>
  * </ul>
+ *
+ * <p>{@link #run()} encodes on a local thread pool. Another engine (the Spark job in {@code dev.t2v.data.spark}) calls
+ * {@link #run(MsrVttDataset, OutputStore, String, ShardRunner)} with its own {@link ShardRunner}, whose tasks each
+ * call {@link #encodeShard}: planning, dataset.json, resumption, the manifests and the summary stay here, once.
  */
 public final class Preprocessor {
     private final PreprocessConfig cfg;
@@ -98,12 +99,46 @@ public final class Preprocessor {
         return new Preprocessor(cfg, text, codec, Clock.systemUTC(), null).run();
     }
 
-    /** A shard of the plan: its index and videos. */
-    private record Shard(int index, List<MsrVttClip> videos) {
+    /** A shard of the plan: its index and videos, in natural video-id order. */
+    public record Shard(int index, List<MsrVttClip> videos) {
+        public Shard {
+            videos = List.copyOf(videos);
+        }
     }
 
     /**
-     * Preprocesses, resuming any earlier run in the output directory, and writes {@code summary.json}.
+     * What running the pending shards did.
+     *
+     * @param clipsWritten clips encoded
+     * @param decodeSeconds time spent decoding, summed over workers
+     * @param encodeSeconds time spent in the models, summed over workers
+     * @param workers videos encoded at once (threads, or Spark task slots)
+     */
+    public record ShardsRun(int clipsWritten, double decodeSeconds, double encodeSeconds, int workers) {
+    }
+
+    /**
+     * Encodes and writes the pending shards, each by {@link #encodeShard}'s contract (files written atomically, the
+     * shard's {@code .jsonl} last); an engine: the local thread pool, or a Spark job.
+     */
+    @FunctionalInterface
+    public interface ShardRunner {
+        /**
+         * @param pending the shards to write, in order
+         * @param info the run's dataset.json, as written
+         * @param shardCount shards in the whole plan (for progress)
+         */
+        ShardsRun run(List<Shard> pending, DatasetInfo info, int shardCount) throws IOException;
+    }
+
+    /** What one {@link #encodeShard} call wrote and how long it took. */
+    public record ShardResult(int shard, int videosOk, int videosBad, int clips, double decodeSeconds,
+            double encodeSeconds) {
+    }
+
+    /**
+     * Preprocesses on {@code threads} local workers, resuming any earlier run in the output directory, and writes
+     * {@code summary.json}.
      *
      * @throws IOException on a missing data folder or annotation, an output made with other settings, another run
      *                     holding the output, or a write failure
@@ -111,47 +146,61 @@ public final class Preprocessor {
     public PreprocessSummary run() throws IOException {
         long t0 = System.nanoTime();
         MsrVttDataset dataset = MsrVttDataset.open(cfg.data());
-        List<MsrVttClip> selected = select(dataset);
-        if (selected.isEmpty()) {
-            throw new IOException(cfg.data() + ": no videos in the selected splits " + splitNames());
-        }
-        Path out = cfg.out();
-        Files.createDirectories(out.resolve(DatasetFiles.SHARDS_DIR));
-        try (FileChannel lockChannel = FileChannel.open(out.resolve(DatasetFiles.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock = lockChannel.tryLock();
-            if (lock == null) {
-                throw new IOException(out + ": another t2v preprocess is writing here (it holds "
-                        + out.resolve(DatasetFiles.LOCK) + ")");
-            }
-            try {
-                return runLocked(dataset, selected, t0);
-            } finally {
-                lock.release();
-            }
+        List<Shard> shards = plan(dataset);
+        Files.createDirectories(cfg.out().resolve(DatasetFiles.SHARDS_DIR));
+        try (OutputLock lock = OutputLock.acquire(cfg.out())) {
+            OutputStore out = OutputStore.local(cfg.out());
+            return run(dataset, shards, out, cfg.data().toAbsolutePath().normalize().toString(),
+                    (pending, info, shardCount) -> runLocally(dataset, out, pending, info, shardCount), t0);
         }
     }
 
-    private PreprocessSummary runLocked(MsrVttDataset dataset, List<MsrVttClip> selected, long t0) throws IOException {
-        Path out = cfg.out();
-        DatasetInfo info = checkOrWriteDatasetJson(dataset);
-        OutputFiles.deleteTempFiles(out);
-        OutputFiles.deleteTempFiles(out.resolve(DatasetFiles.SHARDS_DIR));
-        writeNullTextIfMissing(out.resolve(DatasetFiles.NULL_TEXT));
+    /**
+     * Preprocesses {@code dataset} into {@code out} with another engine: plans the shards, checks or writes
+     * dataset.json and the null text, lets {@code runner} write the shards not yet done, then writes manifest.jsonl,
+     * bad-videos.tsv and summary.json. The caller keeps other runs out of {@code out}.
+     *
+     * @param source the data folder as dataset.json names it (a path or a URI)
+     * @throws IOException on an empty selection, an output made with other settings, or a write failure
+     */
+    public PreprocessSummary run(MsrVttDataset dataset, OutputStore out, String source, ShardRunner runner)
+            throws IOException {
+        return run(dataset, plan(dataset), out, source, runner, System.nanoTime());
+    }
 
-        List<Shard> shards = new ArrayList<>();
-        for (int i = 0; i * cfg.videosPerShard() < selected.size(); i++) {
-            shards.add(new Shard(i, selected.subList(i * cfg.videosPerShard(),
-                    Math.min(selected.size(), (i + 1) * cfg.videosPerShard()))));
-        }
+    private PreprocessSummary run(MsrVttDataset dataset, List<Shard> shards, OutputStore out, String source,
+            ShardRunner runner, long t0) throws IOException {
+        DatasetInfo info = checkOrWriteDatasetJson(dataset, out, source);
+        out.deleteTempFiles("");
+        out.deleteTempFiles(DatasetFiles.SHARDS_DIR);
+        writeNullTextIfMissing(out);
+
+        Map<String, Long> shardFiles = out.list(DatasetFiles.SHARDS_DIR);
         List<Shard> pending = new ArrayList<>();
         for (Shard s : shards) {
-            if (!isDone(out, s.index())) {
+            if (!isDone(shardFiles, s.index())) {
                 pending.add(s);
             }
         }
         int pendingVideos = pending.stream().mapToInt(s -> s.videos().size()).sum();
+        ShardsRun done = pending.isEmpty() ? new ShardsRun(0, 0, 0, cfg.threads())
+                : runner.run(pending, info, shards.size());
 
+        Totals totals = rebuildManifests(out, shards.size());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int selected = shards.stream().mapToInt(s -> s.videos().size()).sum();
+        PreprocessSummary summary = new PreprocessSummary(selected, totals.videosOk, totals.videosBad,
+                pendingVideos, shards.size(), pending.size(), shards.size() - pending.size(), totals.clips,
+                done.clipsWritten(), totals.captions, totals.shardBytes, seconds, done.decodeSeconds(),
+                done.encodeSeconds(), done.workers());
+        out.write(DatasetFiles.SUMMARY, summary.toJson());
+        return summary;
+    }
+
+    /** The local engine: {@code threads} workers, videos in shard order, each shard written when its videos are done. */
+    private ShardsRun runLocally(MsrVttDataset dataset, OutputStore out, List<Shard> pending, DatasetInfo info,
+            int shardCount) throws IOException {
+        int pendingVideos = pending.stream().mapToInt(s -> s.videos().size()).sum();
         VideoEncoder encoder = new VideoEncoder(dataset, cfg, text, codec, FfmpegDecoder.onPath());
         int clipsWritten = 0;
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads(), daemonThreads());
@@ -178,7 +227,7 @@ public final class Preprocessor {
                     if (o instanceof VideoOutcome.Failed) {
                         bad++;
                     }
-                    bar.extra("shard " + (s.index() + 1) + "/" + shards.size() + ", bad " + bad).step();
+                    bar.extra("shard " + (s.index() + 1) + "/" + shardCount + ", bad " + bad).step();
                 }
                 clipsWritten += ShardWriter.write(out, s.index(), outcomes, info, text.id(), codec.id()).clips();
             }
@@ -190,15 +239,40 @@ public final class Preprocessor {
                 Thread.currentThread().interrupt();
             }
         }
+        return new ShardsRun(clipsWritten, encoder.decodeNanos.sum() / 1e9, encoder.encodeNanos.sum() / 1e9,
+                cfg.threads());
+    }
 
-        Totals totals = rebuildManifests(out, shards.size());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        PreprocessSummary summary = new PreprocessSummary(selected.size(), totals.videosOk, totals.videosBad,
-                pendingVideos, shards.size(), pending.size(), shards.size() - pending.size(), totals.clips,
-                clipsWritten, totals.captions, totals.shardBytes, seconds, encoder.decodeNanos.sum() / 1e9,
-                encoder.encodeNanos.sum() / 1e9, cfg.threads());
-        AtomicFiles.write(out.resolve(DatasetFiles.SUMMARY), summary.toJson());
-        return summary;
+    /**
+     * Encodes one shard's videos on the calling thread, then writes the shard: what each task of a distributed run
+     * does. A bad video is listed, not thrown; a failing model throws. An interrupted thread stops between videos
+     * (an {@link InterruptedIOException}) without writing.
+     *
+     * @param dataset where the shard's videos are found
+     * @param cfg the clip geometry (frames, fps, size, clips per video), as in {@code info}
+     * @param info the run's dataset.json; the encoders must be the ones it names
+     */
+    public static ShardResult encodeShard(MsrVttDataset dataset, Shard shard, PreprocessConfig cfg, DatasetInfo info,
+            TextEncoder text, LatentCodec codec, OutputStore out) throws IOException {
+        if (!text.id().equals(info.textEncoderId()) || !codec.id().equals(info.codecId())) {
+            throw new IllegalArgumentException("encoders " + text.id() + " and " + codec.id() + " are not the ones "
+                    + "dataset.json names: " + info.textEncoderId() + " and " + info.codecId());
+        }
+        if (cfg.frames() != info.frames() || cfg.fps() != info.fps() || cfg.size() != info.size()
+                || cfg.clipsPerVideo() != info.clipsPerVideo()) {
+            throw new IllegalArgumentException("the clip settings differ from dataset.json's");
+        }
+        VideoEncoder encoder = new VideoEncoder(dataset, cfg, text, codec, FfmpegDecoder.onPath());
+        List<VideoOutcome> outcomes = new ArrayList<>(shard.videos().size());
+        for (MsrVttClip clip : shard.videos()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted before " + clip.videoId() + " of shard " + shard.index());
+            }
+            outcomes.add(encoder.encode(clip));
+        }
+        ShardWriter.Written w = ShardWriter.write(out, shard.index(), outcomes, info, text.id(), codec.id());
+        return new ShardResult(shard.index(), w.videosOk(), w.videosBad(), w.clips(),
+                encoder.decodeNanos.sum() / 1e9, encoder.encodeNanos.sum() / 1e9);
     }
 
     private static VideoOutcome await(Future<VideoOutcome> f) throws IOException {
@@ -232,19 +306,32 @@ public final class Preprocessor {
     }
 
     /** A shard is done when its .jsonl exists and, if it lists clips, its tensors do too. */
-    private static boolean isDone(Path out, int shard) throws IOException {
-        Path jsonl = DatasetFiles.shardManifest(out, shard);
-        if (!Files.isRegularFile(jsonl)) {
-            return false;
-        }
-        return Files.size(jsonl) == 0 || Files.isRegularFile(DatasetFiles.shardTensors(out, shard));
+    private static boolean isDone(Map<String, Long> shardFiles, int shard) {
+        Long jsonl = shardFiles.get(DatasetFiles.shardManifest(shard));
+        return jsonl != null && (jsonl == 0 || shardFiles.containsKey(DatasetFiles.shardTensors(shard)));
     }
 
-    private List<MsrVttClip> select(MsrVttDataset dataset) {
+    /**
+     * The selected videos (splits, natural video-id order, the first {@code limit}) in shards of
+     * {@code videosPerShard}; shard <i>i</i> holds videos <i>iG</i> to <i>iG+G-1</i>.
+     *
+     * @throws IOException when the selection is empty
+     */
+    public List<Shard> plan(MsrVttDataset dataset) throws IOException {
         List<MsrVttClip> clips = new ArrayList<>(dataset.clips().stream().filter(c -> cfg.splits().contains(c.split()))
                 .toList());
         clips.sort((a, b) -> VideoIdOrder.INSTANCE.compare(a.videoId(), b.videoId()));
-        return cfg.limit() > 0 && clips.size() > cfg.limit() ? clips.subList(0, cfg.limit()) : clips;
+        List<MsrVttClip> selected = cfg.limit() > 0 && clips.size() > cfg.limit() ? clips.subList(0, cfg.limit())
+                : clips;
+        if (selected.isEmpty()) {
+            throw new IOException(cfg.data() + ": no videos in the selected splits " + splitNames());
+        }
+        List<Shard> shards = new ArrayList<>();
+        for (int i = 0; i * cfg.videosPerShard() < selected.size(); i++) {
+            shards.add(new Shard(i, selected.subList(i * cfg.videosPerShard(),
+                    Math.min(selected.size(), (i + 1) * cfg.videosPerShard()))));
+        }
+        return shards;
     }
 
     private List<String> splitNames() {
@@ -255,13 +342,12 @@ public final class Preprocessor {
      * Describes this run; an existing dataset.json must agree on everything that decides shard content (its
      * {@code created} is kept), else the run is refused before anything is written.
      */
-    private DatasetInfo checkOrWriteDatasetJson(MsrVttDataset dataset) throws IOException {
-        Path out = cfg.out();
-        Path file = out.resolve(DatasetFiles.DATASET_JSON);
+    private DatasetInfo checkOrWriteDatasetJson(MsrVttDataset dataset, OutputStore out, String source)
+            throws IOException {
         DatasetInfo info = new DatasetInfo(DatasetInfo.FORMAT_VERSION, text.id(), text.dim(), text.maxTokens(),
                 codec.id(), codec.scalingFactor(), codec.latentChannels(), codec.downsample(), cfg.frames(), cfg.fps(),
                 cfg.size(), cfg.clipsPerVideo(), cfg.videosPerShard(), splitNames(), cfg.limit(),
-                cfg.data().toAbsolutePath().normalize().toString(), sha256(dataset.annotations().toJson()),
+                source, sha256(dataset.annotations().toJson()),
                 clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         // Where the encoders' files are, so a model trained on this dataset can name them (not compared on reruns).
         OnnxTextEncoder onnxText = text instanceof OnnxTextEncoder t ? t : null;
@@ -269,19 +355,22 @@ public final class Preprocessor {
         info = info.withModelFiles(onnxText == null ? null : absolute(onnxText.modelFile()),
                 onnxText == null ? null : absolute(onnxText.tokenizerFile()),
                 vae == null ? null : absolute(vae.encoderFile()), vae == null ? null : absolute(vae.decoderFile()));
-        if (Files.exists(file)) {
-            DatasetInfo existing = DatasetInfo.read(file);
+        String where = out.location();
+        if (out.isFile(DatasetFiles.DATASET_JSON)) {
+            DatasetInfo existing = DatasetInfo.parse(out.read(DatasetFiles.DATASET_JSON),
+                    where + "/" + DatasetFiles.DATASET_JSON);
             List<String> diffs = info.differencesFrom(existing);
             if (!diffs.isEmpty()) {
-                throw new IOException(out + " holds a dataset made with other settings, which this run would mix "
-                        + "with its own: " + String.join("; ", diffs) + ". Use another --out, or delete " + out);
+                throw new IOException(where + " holds a dataset made with other settings, which this run would mix "
+                        + "with its own: " + String.join("; ", diffs) + ". Use another --out, or delete " + where);
             }
             info = info.withCreated(existing.created());
-        } else if (hasShardFiles(out.resolve(DatasetFiles.SHARDS_DIR))) {
-            throw new IOException(out + " has shards but no dataset.json, so what made them is unknown; use another "
-                    + "--out, or delete " + out);
+        } else if (out.list(DatasetFiles.SHARDS_DIR).keySet().stream()
+                .anyMatch(f -> f.startsWith(DatasetFiles.SHARDS_DIR + "/shard-"))) {
+            throw new IOException(where + " has shards but no dataset.json, so what made them is unknown; use "
+                    + "another --out, or delete " + where);
         }
-        OutputFiles.writeIfChanged(file, info.toJson());
+        out.writeIfChanged(DatasetFiles.DATASET_JSON, info.toJson());
         return info;
     }
 
@@ -289,14 +378,8 @@ public final class Preprocessor {
         return p == null ? null : p.toAbsolutePath().normalize().toString();
     }
 
-    private static boolean hasShardFiles(Path shardsDir) throws IOException {
-        try (Stream<Path> s = Files.list(shardsDir)) {
-            return s.anyMatch(p -> p.getFileName().toString().startsWith("shard-"));
-        }
-    }
-
-    private void writeNullTextIfMissing(Path file) throws IOException {
-        if (Files.isRegularFile(file)) {
+    private void writeNullTextIfMissing(OutputStore out) throws IOException {
+        if (out.isFile(DatasetFiles.NULL_TEXT)) {
             return; // dataset.json vouched that the same text encoder wrote it
         }
         VideoEncoder.Captions empty = VideoEncoder.trimmed(text.encode(List.of("")), text.id());
@@ -306,7 +389,8 @@ public final class Preprocessor {
         Map<String, INDArray> t = new LinkedHashMap<>();
         t.put(DatasetFiles.EMBEDDING, Nd4j.create(empty.rows().get(0), new long[] {n, text.dim()}, DataType.FLOAT));
         t.put(DatasetFiles.MASK, Nd4j.create(mask, new long[] {n}, DataType.FLOAT));
-        Safetensors.write(file, t, Map.of("format", "t2v-null-text-1", "text_encoder", text.id()));
+        out.writeVia(DatasetFiles.NULL_TEXT,
+                tmp -> Safetensors.write(tmp, t, Map.of("format", "t2v-null-text-1", "text_encoder", text.id())));
     }
 
     private record Totals(int videosOk, int videosBad, int clips, int captions, long shardBytes) {
@@ -314,45 +398,56 @@ public final class Preprocessor {
 
     /**
      * Concatenates every shard's .jsonl into manifest.jsonl and every shard's bad list into bad-videos.tsv (both in
-     * shard order, hence video-id order), writing each only if it changed.
+     * shard order, hence video-id order), writing each only if it changed. The manifest streams through a temp file:
+     * at millions of clips it outgrows a Java string.
      */
-    private static Totals rebuildManifests(Path out, int shardCount) throws IOException {
-        StringBuilder manifest = new StringBuilder();
+    private static Totals rebuildManifests(OutputStore out, int shardCount) throws IOException {
         List<String> badRows = new ArrayList<>();
-        Set<String> okVideos = new HashSet<>();
+        int videosOk = 0;
         int clips = 0;
         int captions = 0;
         long bytes = 0;
-        for (int i = 0; i < shardCount; i++) {
-            Path jsonl = DatasetFiles.shardManifest(out, i);
-            List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
-            Set<String> captionBlocks = new HashSet<>();
-            for (int k = 0; k < lines.size(); k++) {
-                String line = lines.get(k);
-                if (line.isBlank()) {
-                    continue;
+        Map<String, Long> shardFiles = out.list(DatasetFiles.SHARDS_DIR);
+        Path manifest = Files.createTempFile("t2v-manifest-", ".jsonl");
+        try {
+            try (Writer w = Files.newBufferedWriter(manifest, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < shardCount; i++) {
+                    String jsonl = DatasetFiles.shardManifest(i);
+                    List<String> lines = lines(out.read(jsonl));
+                    Set<String> videos = new HashSet<>(); // a video's clips are all in its shard
+                    Set<String> captionBlocks = new HashSet<>();
+                    for (int k = 0; k < lines.size(); k++) {
+                        String line = lines.get(k);
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        ManifestEntry e = ManifestEntry.parse(line, out.location() + "/" + jsonl + " line " + (k + 1));
+                        videos.add(e.videoId());
+                        if (captionBlocks.add(e.captionFirst() + ":" + e.captionCount())) {
+                            captions += e.captionCount();
+                        }
+                        clips++;
+                        w.write(line);
+                        w.write('\n');
+                    }
+                    videosOk += videos.size();
+                    String badFile = DatasetFiles.shardBadVideos(i);
+                    if (shardFiles.containsKey(badFile)) {
+                        lines(out.read(badFile)).stream().skip(1).filter(r -> !r.isBlank()).forEach(badRows::add);
+                    }
+                    bytes += shardFiles.getOrDefault(DatasetFiles.shardTensors(i), 0L);
                 }
-                ManifestEntry e = ManifestEntry.parse(line, jsonl + " line " + (k + 1));
-                okVideos.add(e.videoId());
-                if (captionBlocks.add(e.captionFirst() + ":" + e.captionCount())) {
-                    captions += e.captionCount();
-                }
-                clips++;
-                manifest.append(line).append('\n');
             }
-            Path badFile = DatasetFiles.shardBadVideos(out, i);
-            if (Files.isRegularFile(badFile)) {
-                List<String> rows = Files.readAllLines(badFile, StandardCharsets.UTF_8);
-                rows.stream().skip(1).filter(r -> !r.isBlank()).forEach(badRows::add);
-            }
-            Path tensors = DatasetFiles.shardTensors(out, i);
-            if (Files.isRegularFile(tensors)) {
-                bytes += Files.size(tensors);
-            }
+            out.writeIfChanged(DatasetFiles.MANIFEST, manifest);
+        } finally {
+            Files.deleteIfExists(manifest);
         }
-        OutputFiles.writeIfChanged(out.resolve(DatasetFiles.MANIFEST), manifest.toString().getBytes(StandardCharsets.UTF_8));
-        OutputFiles.writeIfChanged(out.resolve(DatasetFiles.BAD_VIDEOS), ShardWriter.tsv(badRows));
-        return new Totals(okVideos.size(), badRows.size(), clips, captions, bytes);
+        out.writeIfChanged(DatasetFiles.BAD_VIDEOS, ShardWriter.tsv(badRows));
+        return new Totals(videosOk, badRows.size(), clips, captions, bytes);
+    }
+
+    private static List<String> lines(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8).lines().toList();
     }
 
     static String sha256(byte[] bytes) {

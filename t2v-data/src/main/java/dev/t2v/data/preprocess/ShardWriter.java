@@ -1,6 +1,5 @@
 package dev.t2v.data.preprocess;
 
-import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +11,6 @@ import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.synthetic.SyntheticLabel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +34,8 @@ final class ShardWriter {
     record Written(int videosOk, int videosBad, int clips, int captions) {
     }
 
-    static Written write(Path out, int shard, List<VideoOutcome> outcomes, DatasetInfo info, String textEncoderId,
-            String codecId) throws IOException {
+    static Written write(OutputStore out, int shard, List<VideoOutcome> outcomes, DatasetInfo info,
+            String textEncoderId, String codecId) throws IOException {
         String tensorsRel = DatasetFiles.shardTensors(shard);
         List<String> lines = new ArrayList<>();
         List<String> badRows = new ArrayList<>();
@@ -74,16 +71,15 @@ final class ShardWriter {
             latents.add(e.latents());
         }
 
-        Path badFile = DatasetFiles.shardBadVideos(out, shard);
+        String badFile = DatasetFiles.shardBadVideos(shard);
         if (badRows.isEmpty()) {
-            Files.deleteIfExists(badFile);
+            out.delete(badFile);
         } else {
-            AtomicFiles.write(badFile, tsv(badRows));
+            out.write(badFile, tsv(badRows));
         }
 
-        Path tensors = DatasetFiles.shardTensors(out, shard);
         if (clips == 0) {
-            Files.deleteIfExists(tensors);
+            out.delete(tensorsRel);
         } else {
             int h = info.latentSize();
             Map<String, INDArray> t = new LinkedHashMap<>();
@@ -100,12 +96,12 @@ final class ShardWriter {
             meta.put(DatasetFiles.META_CAPTIONS, json(captionTexts));
             meta.put("text_encoder", textEncoderId);
             meta.put("codec", codecId);
-            Safetensors.write(tensors, t, meta);
+            out.writeVia(tensorsRel, tmp -> Safetensors.write(tmp, t, meta));
         }
 
         StringBuilder jsonl = new StringBuilder();
         lines.forEach(l -> jsonl.append(l).append('\n'));
-        AtomicFiles.write(DatasetFiles.shardManifest(out, shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(DatasetFiles.shardManifest(shard), jsonl.toString().getBytes(StandardCharsets.UTF_8));
         return new Written(ok, badRows.size(), clips, captionTexts.size());
     }
 

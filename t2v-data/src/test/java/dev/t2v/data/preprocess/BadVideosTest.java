@@ -8,17 +8,13 @@ import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.video.Ffmpeg;
 import dev.t2v.data.video.TestClips;
-import dev.t2v.data.video.Video;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -33,21 +29,10 @@ class BadVideosTest {
         Ffmpeg.assumeAvailable();
         Path data = PreprocessFixtures.syntheticSet(tmp.resolve("data"), 10);
         Path videos = data.resolve("videos");
-        byte[] good = Files.readAllBytes(videos.resolve("video2.mp4"));
-        byte[] noise = new byte[4000];
-        new SplittableRandom(5).nextBytes(noise);
-        Files.write(videos.resolve("video2.mp4"), noise);
-        Files.write(videos.resolve("video3.mp4"), Arrays.copyOf(good, good.length / 2));
-        Files.write(videos.resolve("video4.mp4"), new byte[0]);
+        PreprocessFixtures.spoilVideos(videos, "video2", "video3", "video4", "video7", "video8");
         Path clips = Files.createDirectories(tmp.resolve("clips"));
         Files.copy(TestClips.make(clips, "mpeg4"), videos.resolve("video5.mp4"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(TestClips.make(clips, "mbaff"), videos.resolve("video6.mp4"), StandardCopyOption.REPLACE_EXISTING);
-        Files.delete(videos.resolve("video7.mp4"));
-        List<BufferedImage> frames = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            frames.add(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
-        }
-        new Video(frames, 8).writeMp4(videos.resolve("video8.mp4")); // half a second: shorter than one clip
 
         PreprocessFixtures.Models models = PreprocessFixtures.tinyModels(tmp.resolve("models"));
         Path out = tmp.resolve("out");

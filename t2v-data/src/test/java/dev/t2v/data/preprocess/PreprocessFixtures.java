@@ -6,6 +6,8 @@ import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.fixtures.OnnxFixtures;
 import dev.t2v.data.synthetic.SyntheticSet;
 import dev.t2v.data.synthetic.SyntheticSpec;
+import dev.t2v.data.video.Video;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -49,6 +55,27 @@ public final class PreprocessFixtures {
         return dir;
     }
 
+    /**
+     * Spoils five videos of a synthetic set in the ways that need no ffmpeg to make: {@code noise} becomes random
+     * bytes, {@code truncated} loses its second half, {@code empty} is emptied, {@code missing} is deleted, and
+     * {@code tooShort} becomes a half-second clip (shorter than one 8-frame window at 8 fps). Arguments are video ids.
+     */
+    public static void spoilVideos(Path videos, String noise, String truncated, String empty, String missing,
+            String tooShort) throws IOException {
+        byte[] random = new byte[4000];
+        new SplittableRandom(5).nextBytes(random);
+        Files.write(videos.resolve(noise + ".mp4"), random);
+        byte[] whole = Files.readAllBytes(videos.resolve(truncated + ".mp4"));
+        Files.write(videos.resolve(truncated + ".mp4"), Arrays.copyOf(whole, whole.length / 2));
+        Files.write(videos.resolve(empty + ".mp4"), new byte[0]);
+        Files.delete(videos.resolve(missing + ".mp4"));
+        List<BufferedImage> frames = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            frames.add(new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB));
+        }
+        new Video(frames, 8).writeMp4(videos.resolve(tooShort + ".mp4"));
+    }
+
     /** Writes the tiny BERT ({@code dir/text}) and VAE ({@code dir/vae}). */
     public static Models tinyModels(Path dir) throws IOException {
         return new Models(OnnxFixtures.writeTinyBert(dir.resolve("text")), OnnxFixtures.writeTinyVae(dir.resolve("vae")));
@@ -60,7 +87,7 @@ public final class PreprocessFixtures {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
-                if (!java.util.List.of(skip).contains(rel)) {
+                if (!List.of(skip).contains(rel)) {
                     out.put(rel, Files.readAllBytes(p));
                 }
             }

@@ -8,9 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.msrvtt.AnnotationFormatException;
 import dev.t2v.data.synthetic.AdherenceReport;
+import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.Direction;
+import dev.t2v.data.synthetic.GroundTruth;
 import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.synthetic.PromptsTsv;
+import dev.t2v.data.synthetic.Shape;
 import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.TextToVideoPipeline;
@@ -27,14 +31,18 @@ import org.apache.commons.cli.Options;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code t2v evaluate}: the adherence suite (synthetic prompts, per-attribute accuracy, seen and held-out apart) or
- * the CLIPSIM suite, printed as a table with the generation speed, and optionally written as JSON.
+ * {@code t2v evaluate}: the adherence suite (synthetic prompts, per-attribute accuracy, objects per frame and flicker,
+ * seen and held-out apart, with 95 % intervals) or the CLIPSIM suite, printed as a table with the generation speed,
+ * and optionally written as JSON. {@code --ground-truth} scores the synthetic set's own clips instead of generating:
+ * the reference row.
  */
 public final class EvaluateCommand implements Command {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -58,6 +66,13 @@ public final class EvaluateCommand implements Command {
         o.addOption(Option.builder().longOpt("prompts").hasArg().argName("FILE")
                 .desc("prompts: a prompts.tsv (t2v synth writes one; adherence needs its labels) or, for clip, one"
                         + " prompt per line (default: the canonical prompt of every colour/shape/direction)").build());
+        o.addOption(Option.builder().longOpt("paraphrases")
+                .desc("use the bundled paraphrased prompts (colour words, motion phrasings and sentence shapes the"
+                        + " synthetic captions never use; labels in its columns) instead of --prompts").build());
+        o.addOption(Option.builder().longOpt("ground-truth").hasArg().argName("SYNTH_DIR")
+                .desc("for --suite adherence: score the synthetic set's own clips of each prompt's combination (up to"
+                        + " --samples each, windows of the model's frames and fps) instead of generating: the"
+                        + " reference row").build());
         o.addOption(Option.builder().longOpt("clip").hasArg().argName("DIR")
                 .desc("for --suite clip: CLIP vision + text ONNX models and tokenizer.json (docs/onnx-export.md)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("also write the results as JSON").build());
@@ -80,6 +95,16 @@ public final class EvaluateCommand implements Command {
         if (suite == null) {
             throw new UsageException("--suite is required (adherence or clip)");
         }
+        Path groundTruth = null;
+        if (cmd.hasOption("ground-truth")) {
+            if (!suite.equals("adherence")) {
+                throw new UsageException("--ground-truth is for --suite adherence");
+            }
+            groundTruth = Flags.existing(cmd, "ground-truth");
+            if (!Files.isDirectory(groundTruth)) {
+                throw UsageException.badValue("ground-truth", groundTruth.toString(), "a synthetic set directory");
+            }
+        }
         Path clipDir = null;
         if (suite.equals("clip")) {
             clipDir = Flags.existing(cmd, "clip");
@@ -89,14 +114,22 @@ public final class EvaluateCommand implements Command {
         } else if (cmd.hasOption("clip")) {
             throw new UsageException("--clip is for --suite clip");
         }
+        boolean paraphrases = cmd.hasOption("paraphrases");
+        if (paraphrases && cmd.hasOption("prompts")) {
+            throw new UsageException("--paraphrases and --prompts both choose the prompts: give one");
+        }
         Path promptsFile = cmd.hasOption("prompts") ? Flags.existing(cmd, "prompts") : null;
-        List<PromptSpec> specs = suite.equals("adherence") ? adherencePrompts(promptsFile) : null;
-        List<String> prompts = suite.equals("clip") ? clipPrompts(promptsFile) : null;
+        List<PromptSpec> specs = !suite.equals("adherence") ? null
+                : paraphrases ? PromptsTsv.paraphrases() : adherencePrompts(promptsFile);
+        List<String> prompts = !suite.equals("clip") ? null
+                : paraphrases ? PromptsTsv.paraphrases().stream().map(PromptSpec::prompt).toList()
+                : clipPrompts(promptsFile);
         Path json = cmd.hasOption("json") ? Path.of(Flags.required(cmd, "json")) : null;
         if (json != null && Files.isDirectory(json)) {
             throw UsageException.badValue("json", json.toString(), "a file path (this is a directory)");
         }
         int samples = Flags.intIn(cmd, "samples", 1, 1, 10_000);
+        List<GroundTruth.Clip> truth = groundTruth == null ? null : groundTruthClips(groundTruth, specs, samples);
         Integer frames = cmd.hasOption("frames") ? Flags.intIn(cmd, "frames", 0, 1, GenerationRequest.MAX_FRAMES) : null;
         Integer steps = cmd.hasOption("steps") ? Flags.intIn(cmd, "steps", 0, 1, GenerationRequest.MAX_STEPS) : null;
         Double guidance = cmd.hasOption("guidance")
@@ -115,9 +148,27 @@ public final class EvaluateCommand implements Command {
             root.put("suite", suite);
             root.put("model", modelDir.toAbsolutePath().toString());
             root.set("options", JSON.valueToTree(options));
+            root.put("prompts", paraphrases ? "paraphrases" : promptsFile != null
+                    ? promptsFile.toAbsolutePath().toString() : "canonical");
+            root.put("source", groundTruth != null ? "ground-truth" : "generated");
             Throughput speed;
             try (StageProgress progress = new StageProgress(ctx.err(), suite + " ")) {
-                if (suite.equals("adherence")) {
+                if (groundTruth != null) {
+                    AdherenceReport r = AdherenceEvaluator.groundTruth(truth, options,
+                            only(AdherenceEvaluator.STAGE, progress));
+                    progress.close();
+                    ctx.out().print(r.format());
+                    ctx.out().printf(Locale.ROOT, "ground truth: %d clips of %s, the first %d frames at %s fps%n",
+                            r.items().size(), groundTruth, options.frames(), options.fps());
+                    if (truth.size() < (long) specs.size() * samples) {
+                        ctx.out().printf(Locale.ROOT, "note: the set has fewer than %d clips of some combinations:"
+                                + " %d clips for %d prompts; those prompts use all it has%n", samples, truth.size(),
+                                specs.size());
+                    }
+                    root.put("ground_truth", groundTruth.toAbsolutePath().toString());
+                    root.set("adherence", adherenceJson(r));
+                    speed = null;
+                } else if (suite.equals("adherence")) {
                     AdherenceEvaluator.Result r = AdherenceEvaluator.evaluate(pipeline, specs, options,
                             only(AdherenceEvaluator.STAGE, progress));
                     progress.close();
@@ -135,13 +186,15 @@ public final class EvaluateCommand implements Command {
                     speed = r.throughput();
                 }
             }
-            ctx.out().println("speed: " + speed.format());
-            ObjectNode t = root.putObject("throughput");
-            t.put("videos", speed.videos());
-            t.put("seconds_per_step", speed.secondsPerStep());
-            t.put("seconds_per_video", speed.secondsPerVideo());
-            t.put("frames_per_second", speed.framesPerSecond());
-            t.put("peak_rss_bytes", speed.peakRssBytes());
+            if (speed != null) {
+                ctx.out().println("speed: " + speed.format());
+                ObjectNode t = root.putObject("throughput");
+                t.put("videos", speed.videos());
+                t.put("seconds_per_step", speed.secondsPerStep());
+                t.put("seconds_per_video", speed.secondsPerVideo());
+                t.put("frames_per_second", speed.framesPerSecond());
+                t.put("peak_rss_bytes", speed.peakRssBytes());
+            }
             if (json != null) {
                 AtomicFiles.write(json, JSON.writeValueAsBytes(root));
                 ctx.out().println("wrote " + json);
@@ -175,6 +228,16 @@ public final class EvaluateCommand implements Command {
         return specs;
     }
 
+    /** The set's clips for each prompt, with a bad set or a combination it lacks as a usage error. */
+    private static List<GroundTruth.Clip> groundTruthClips(Path synthDir, List<PromptSpec> specs, int samples)
+            throws IOException {
+        try {
+            return GroundTruth.select(synthDir, specs, samples);
+        } catch (IllegalArgumentException | AnnotationFormatException | NoSuchFileException e) {
+            throw new UsageException("--ground-truth: " + e.getMessage());
+        }
+    }
+
     /** A prompts.tsv's prompt column, else one prompt per non-blank line (lines starting with # skipped). */
     private static List<String> clipPrompts(Path file) throws IOException {
         if (file == null) {
@@ -205,12 +268,22 @@ public final class EvaluateCommand implements Command {
         for (AdherenceReport.Item i : r.items()) {
             ObjectNode it = items.addObject();
             it.put("prompt", i.prompt().prompt());
+            it.put("video", i.video());
             it.put("expected", i.prompt().combo().toString());
             it.put("held_out", i.prompt().heldOut());
             it.put("detected", i.detection().combo().map(Combo::toString).orElse(null));
+            it.put("detected_colour", i.detection().colour().map(Colour::word).orElse(null));
+            it.put("detected_shape", i.detection().shape().map(Shape::word).orElse(null));
+            it.put("detected_direction", i.detection().direction().map(Direction::word).orElse(null));
             it.put("colour_right", i.colourRight());
             it.put("shape_right", i.shapeRight());
             it.put("direction_right", i.directionRight());
+            it.put("objects_per_frame", i.objectsPerFrame());
+            if (Double.isNaN(i.flicker())) {
+                it.putNull("flicker");
+            } else {
+                it.put("flicker", i.flicker());
+            }
         }
         return o;
     }

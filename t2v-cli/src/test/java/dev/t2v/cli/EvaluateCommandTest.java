@@ -2,6 +2,7 @@ package dev.t2v.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.fixtures.OnnxFixtures;
 import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.Combo;
@@ -9,6 +10,8 @@ import dev.t2v.data.synthetic.Direction;
 import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.synthetic.PromptsTsv;
 import dev.t2v.data.synthetic.Shape;
+import dev.t2v.data.synthetic.SyntheticSet;
+import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.inference.TinyBundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,49 @@ class EvaluateCommandTest {
         assertThat(root.at("/adherence/items")).hasSize(4);
         assertThat(root.at("/throughput/videos").asInt()).isEqualTo(4);
         assertThat(root.at("/options/steps").asInt()).isEqualTo(2);
+        assertThat(root.get("source").asText()).isEqualTo("generated");
+        assertThat(root.at("/adherence/held_out/colourInterval").has("low")).isTrue();
+        assertThat(root.at("/adherence/all").has("flicker")).isTrue();
+        assertThat(root.at("/adherence/items/0/video").asText()).isEqualTo("seed 1");
+        assertThat(root.at("/adherence/items/0").has("objects_per_frame")).isTrue();
+    }
+
+    @Test
+    void groundTruthScoresTheSetsOwnClipsWithoutGenerating() throws IOException {
+        Path synth = shared.resolve("synth");
+        if (!Files.isDirectory(synth)) {
+            // One clip of each of the 72 combinations, 8 frames at 64×64.
+            SyntheticSet.generate(synth, SyntheticSpec.of(72, 64, 8, 8, 3), ProgressBar.silent());
+        }
+        Path json = tmp.resolve("truth.json");
+        int code = run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--prompts", prompts.toString(),
+                "--samples", "2", "--ground-truth", synth.toString(), "--json", json.toString());
+        assertThat(code).as(stderr()).isZero();
+        assertThat(stdout()).contains("objects/frame", "flicker", "ground truth: 2 clips of " + synth,
+                "the first 4 frames at 8.0 fps", "fewer than 2 clips of some combinations: 2 clips for 2 prompts")
+                .doesNotContain("speed:");
+        assertThat(stdout().lines().filter(l -> l.startsWith("all ")))
+                .singleElement().asString().contains("100.0% [34.2-100.0]", "1.00");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("source").asText()).isEqualTo("ground-truth");
+        assertThat(root.has("throughput")).isFalse();
+        assertThat(root.at("/adherence/all/count").asInt()).isEqualTo(2);
+        assertThat(root.at("/adherence/all/allThree").asDouble()).isEqualTo(1.0);
+        assertThat(root.at("/adherence/all/objectsPerFrame").asDouble()).isEqualTo(1.0);
+        assertThat(root.at("/adherence/all/allThreeInterval/low").asDouble()).isBetween(0.3, 0.4);
+        JsonNode item = root.at("/adherence/items/0");
+        assertThat(item.get("video").asText()).startsWith("video");
+        assertThat(item.get("objects_per_frame").asDouble()).isEqualTo(1.0);
+        assertThat(item.get("flicker").asDouble()).isBetween(0.05, 0.6);
+        assertThat(item.get("detected_colour").asText()).isEqualTo("red");
+
+        // The paraphrases' truth comes from their columns: the set's clips of those combinations read all right.
+        code = run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--paraphrases",
+                "--ground-truth", synth.toString());
+        assertThat(code).as(stderr()).isZero();
+        assertThat(stdout()).contains("ground truth: 36 clips");
+        assertThat(stdout().lines().filter(l -> l.startsWith("held-out ")))
+                .singleElement().asString().contains(" 18 ", "100.0%");
     }
 
     @Test
@@ -100,5 +146,17 @@ class EvaluateCommandTest {
         assertThat(run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--samples", "0"))
                 .isEqualTo(Main.USAGE);
         assertThat(stderr()).contains("--samples");
+        assertThat(run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--paraphrases", "--prompts",
+                prompts.toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--paraphrases", "--prompts");
+        assertThat(run("evaluate", "--suite", "clip", "--model", bundle.toString(), "--ground-truth",
+                tmp.toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--ground-truth");
+        assertThat(run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--ground-truth",
+                tmp.resolve("missing").toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--ground-truth");
+        assertThat(run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--ground-truth",
+                tmp.toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--ground-truth: " + tmp, "no annotation");
     }
 }

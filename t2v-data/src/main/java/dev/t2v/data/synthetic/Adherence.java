@@ -3,15 +3,37 @@ package dev.t2v.data.synthetic;
 import dev.t2v.data.video.Video;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The adherence check: do generated videos show what their prompts asked for? Each video is read back by a
- * {@link ShapeDetector} and compared attribute by attribute with its prompt's combination.
+ * The adherence check: do videos show what their prompts asked for? Each video is read back by a
+ * {@link ShapeDetector} as it is added, and compared attribute by attribute with its prompt's combination; only the
+ * readings are kept, so a long evaluation holds one video at a time.
  */
 public final class Adherence {
-    private Adherence() {}
+    private final ShapeDetector detector;
+    private final List<AdherenceReport.Item> items = new ArrayList<>();
 
-    /** Scores {@code videos.get(i)} against {@code prompts.get(i)} with the default detector. */
+    /** A scorer with the default detector. */
+    public Adherence() {
+        this(new ShapeDetector());
+    }
+
+    public Adherence(ShapeDetector detector) {
+        this.detector = Objects.requireNonNull(detector, "detector");
+    }
+
+    /** Reads {@code video}, made for {@code prompt}; {@code name} says where it came from ("seed 103", "video12"). */
+    public void add(PromptSpec prompt, Video video, String name) {
+        items.add(new AdherenceReport.Item(prompt, detector.detect(video), name));
+    }
+
+    /** The report of the videos added so far. */
+    public AdherenceReport report() {
+        return AdherenceReport.of(items);
+    }
+
+    /** Scores {@code videos.get(i)} (named {@code #i}) against {@code prompts.get(i)} with the default detector. */
     public static AdherenceReport score(List<PromptSpec> prompts, List<Video> videos) {
         return score(prompts, videos, new ShapeDetector());
     }
@@ -21,10 +43,10 @@ public final class Adherence {
             throw new IllegalArgumentException("expected one video per prompt, got " + prompts.size() + " prompts and "
                     + videos.size() + " videos");
         }
-        List<AdherenceReport.Item> items = new ArrayList<>(prompts.size());
+        Adherence scorer = new Adherence(detector);
         for (int i = 0; i < prompts.size(); i++) {
-            items.add(new AdherenceReport.Item(prompts.get(i), detector.detect(videos.get(i))));
+            scorer.add(prompts.get(i), videos.get(i), "#" + i);
         }
-        return AdherenceReport.of(items);
+        return scorer.report();
     }
 }

@@ -7,6 +7,10 @@ import java.util.Optional;
  * What {@link ShapeDetector} read from a video. Each attribute is empty when it could not be read (no foreground,
  * a grey foreground, no motion); confidences are in [0, 1] (0 when unknown): the margin between the best and the
  * second-best answer.
+ *
+ * @param objectsPerFrame the mean number of foreground objects per frame (1 for a clean clip of the set)
+ * @param flicker the mean over consecutive frames of 1 − IoU of the object masks, in [0, 1]; NaN when no frame has
+ *     an object
  */
 public record ShapeDetection(
         Optional<Colour> colour,
@@ -15,6 +19,8 @@ public record ShapeDetection(
         double colourConfidence,
         double shapeConfidence,
         double directionConfidence,
+        double objectsPerFrame,
+        double flicker,
         Features features) {
 
     /**
@@ -37,11 +43,16 @@ public record ShapeDetection(
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(features, "features");
+        if (!(objectsPerFrame >= 0) || !(Double.isNaN(flicker) || flicker >= 0 && flicker <= 1)) {
+            throw new IllegalArgumentException("expected objectsPerFrame >= 0 and flicker in [0, 1] or NaN, got "
+                    + objectsPerFrame + ", " + flicker);
+        }
     }
 
-    /** A detection with nothing found. */
-    static ShapeDetection unknown(Features features) {
-        return new ShapeDetection(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, 0, features);
+    /** A detection with no attribute read, and the objects and flicker measured so far. */
+    static ShapeDetection unknown(Features features, double objectsPerFrame, double flicker) {
+        return new ShapeDetection(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, 0, objectsPerFrame,
+                flicker, features);
     }
 
     /** True when all three attributes were read and equal {@code expected}'s. */

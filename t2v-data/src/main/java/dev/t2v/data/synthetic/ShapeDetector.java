@@ -28,6 +28,13 @@ import java.util.Optional;
  *   <li>Direction: a least-squares line through the blob centroids; the dominant axis and sign of the displacement.
  * </ol>
  *
+ * <p>Two more readings say whether the video shows one steady object at all, whatever its colour: <b>objects per
+ * frame</b>, the mean over frames of the number of 8-connected regions with d ≥ C/2 of at least
+ * {@link Config#minObjectAreaFraction()} of the frame (smaller specks are codec or sampling noise), and <b>flicker</b>,
+ * the mean over consecutive frame pairs of 1 − IoU of those regions' masks (pairs where both masks are empty are
+ * skipped; NaN when every frame is empty). A clean clip of one shape reads 1 object per frame and a flicker set by its
+ * motion alone: the shape moves a few pixels a frame, so consecutive masks overlap only partly.
+ *
  * <p>On H.264 round trips of generated 128×128 clips it read every attribute of 144 clips right, also after a
  * Gaussian blur of σ 2.5 px plus noise of σ 12 and a colour drift; {@code ShapeDetectorTest} asserts ≥ 99 % clean and
  * ≥ 95 % damaged. Very heavy blur on small frames (σ 2.5 px at 64×64) makes triangles look like circles.
@@ -45,16 +52,21 @@ public final class ShapeDetector {
      *     is a triangle: ideal 1/6, about 0.09 after heavy blur, under 0.015 for circles and squares
      * @param triangleFill a blob filling less of its box than this is a triangle (ideal ½; a circle is π/4)
      * @param squareFill a centred blob filling at least this much of its box is a square (ideal 1), else a circle
+     * @param minObjectAreaFraction the smallest region counted as an object (objects per frame, flicker), as a fraction
+     *     of the frame area: 0.0015 is 25 pixels at 128×128, a ninth of the set's smallest shape (a triangle of
+     *     s = 0.16), and larger than the specks H.264 or a VAE leave
      */
     public record Config(double borderFraction, double minContrast, double minAreaFraction, double minSaturation,
-            double minDisplacement, double triangleSkew, double triangleFill, double squareFill) {
-        public static final Config DEFAULT = new Config(1.0 / 64, 48, 0.0005, 0.25, 0.02, 0.05, 0.64, 0.89);
+            double minDisplacement, double triangleSkew, double triangleFill, double squareFill,
+            double minObjectAreaFraction) {
+        public static final Config DEFAULT = new Config(1.0 / 64, 48, 0.0005, 0.25, 0.02, 0.05, 0.64, 0.89, 0.0015);
 
         public Config {
             if (!(borderFraction > 0 && borderFraction < 0.25) || !(minContrast > 0) || !(minAreaFraction >= 0)
                     || !(minSaturation >= 0 && minSaturation < 1) || !(minDisplacement >= 0)
                     || !(triangleSkew > 0 && triangleSkew < 1.0 / 6) || !(triangleFill > 0.5 && triangleFill < Math.PI / 4)
-                    || !(squareFill > Math.PI / 4 && squareFill < 1)) {
+                    || !(squareFill > Math.PI / 4 && squareFill < 1)
+                    || !(minObjectAreaFraction >= minAreaFraction && minObjectAreaFraction < 0.1)) {
                 throw new IllegalArgumentException("bad detector config: " + this);
             }
         }
@@ -106,17 +118,33 @@ public final class ShapeDetector {
         double floor = percentile(borderHist, 0, 0.5);
         double contrast = percentile(hist, otsu(hist) + 1, 0.75);
         if (Double.isNaN(contrast) || contrast - floor < config.minContrast()) {
-            return ShapeDetection.unknown(none);
+            return ShapeDetection.unknown(none, 0, Double.NaN);
         }
         int minArea = Math.max(4, (int) Math.round(config.minAreaFraction() * n));
+        int minObjectArea = Math.max(minArea, (int) Math.round(config.minObjectAreaFraction() * n));
         float[] a = new float[n];
         double[] core = new double[4];
         double[] half = new double[4];
+        int objects = 0;
+        boolean[] previous = null;
+        double flickerSum = 0;
+        int flickerPairs = 0;
         for (int[] px : frames) {
             for (int i = 0; i < n; i++) {
                 a[i] = (float) Math.min(1, distance(px[i], bg) / contrast);
             }
-            int[] blob = largestBlob(a, w, h, minArea);
+            Regions regions = Regions.of(a, w, h);
+            boolean[] mask = new boolean[n];
+            objects += regions.mask(minObjectArea, mask);
+            if (previous != null) {
+                double iou = iou(previous, mask);
+                if (!Double.isNaN(iou)) {
+                    flickerSum += 1 - iou;
+                    flickerPairs++;
+                }
+            }
+            previous = mask;
+            int[] blob = grownLargest(regions, w, h, minArea);
             if (blob != null) {
                 for (int p : blob) {
                     if (a[p] >= CORE) {
@@ -131,8 +159,10 @@ public final class ShapeDetector {
             // A small or very blurred blob has no fully covered pixel: its ½-covered ones carry the colour.
             core = half;
         }
+        double objectsPerFrame = objects / (double) frames.size();
+        double flicker = flickerPairs == 0 ? Double.NaN : flickerSum / flickerPairs;
         if (core[3] == 0) {
-            return ShapeDetection.unknown(none);
+            return ShapeDetection.unknown(none, objectsPerFrame, flicker);
         }
         double fr = core[0] / core[3];
         double fg = core[1] / core[3];
@@ -142,7 +172,7 @@ public final class ShapeDetector {
         double vb = fb - bg[2];
         double v2 = vr * vr + vg * vg + vb * vb;
         if (Math.sqrt(v2) < config.minContrast()) {
-            return ShapeDetection.unknown(none);
+            return ShapeDetection.unknown(none, objectsPerFrame, flicker);
         }
 
         // Colour: the hue of the shape's mean colour.
@@ -176,7 +206,7 @@ public final class ShapeDetector {
                 a[i] = (float) ((((c >> 16) & 0xff) - bg[0]) * vr + (((c >> 8) & 0xff) - bg[1]) * vg
                         + ((c & 0xff) - bg[2]) * vb) / (float) v2;
             }
-            int[] blob = largestBlob(a, w, h, minArea);
+            int[] blob = grownLargest(Regions.of(a, w, h), w, h, minArea);
             Blob measured = blob == null ? null : measure(blob, a, w, h);
             if (measured != null) {
                 blobs.add(measured);
@@ -184,7 +214,7 @@ public final class ShapeDetector {
             }
         }
         if (blobs.isEmpty()) {
-            return ShapeDetection.unknown(none);
+            return ShapeDetection.unknown(none, objectsPerFrame, flicker);
         }
 
         // Shape: a lopsided blob is a triangle (blur moves its fill ratio towards a circle's, but not its skew);
@@ -233,7 +263,8 @@ public final class ShapeDetector {
         }
         ShapeDetection.Features features = new ShapeDetection.Features(blobs.size(),
                 colour.isPresent() ? hsv.hue() : Double.NaN, hsv.saturation(), fill, skew, dx, dy);
-        return new ShapeDetection(colour, shape, direction, colourConf, shapeConf, dirConf, features);
+        return new ShapeDetection(colour, shape, direction, colourConf, shapeConf, dirConf, objectsPerFrame, flicker,
+                features);
     }
 
     private static void accumulate(double[] sums, int rgb) {
@@ -243,43 +274,81 @@ public final class ShapeDetector {
         sums[3]++;
     }
 
-    /**
-     * The pixel indices of the largest 8-connected region with coverage ≥ ½, grown by max(2, 0.2·√size) pixels to keep
-     * its soft edge; null when the region is smaller than {@code minArea}.
-     */
-    private static int[] largestBlob(float[] a, int w, int h, int minArea) {
-        int n = w * h;
-        int[] label = new int[n];
-        int[] queue = new int[n];
-        int bestLabel = 0;
-        int bestSize = 0;
-        int next = 0;
-        for (int s = 0; s < n; s++) {
-            if (a[s] < 0.5f || label[s] != 0) {
-                continue;
-            }
-            next++;
-            int head = 0;
-            int tail = 0;
-            queue[tail++] = s;
-            label[s] = next;
-            while (head < tail) {
-                int p = queue[head++];
-                int x = p % w;
-                int y = p / w;
-                for (int yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
-                    for (int xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
-                        int q = yy * w + xx;
-                        if (label[q] == 0 && a[q] >= 0.5f) {
-                            label[q] = next;
-                            queue[tail++] = q;
+    /** The 8-connected regions of coverage ≥ ½ in one frame: each pixel's region (0: none) and each region's size. */
+    private record Regions(int[] label, int[] sizes, int count) {
+        static Regions of(float[] a, int w, int h) {
+            int n = w * h;
+            int[] label = new int[n];
+            int[] sizes = new int[n + 1];
+            int[] queue = new int[n];
+            int next = 0;
+            for (int s = 0; s < n; s++) {
+                if (a[s] < 0.5f || label[s] != 0) {
+                    continue;
+                }
+                next++;
+                int head = 0;
+                int tail = 0;
+                queue[tail++] = s;
+                label[s] = next;
+                while (head < tail) {
+                    int p = queue[head++];
+                    int x = p % w;
+                    int y = p / w;
+                    for (int yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+                        for (int xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+                            int q = yy * w + xx;
+                            if (label[q] == 0 && a[q] >= 0.5f) {
+                                label[q] = next;
+                                queue[tail++] = q;
+                            }
                         }
                     }
                 }
+                sizes[next] = tail;
             }
-            if (tail > bestSize) {
-                bestSize = tail;
-                bestLabel = next;
+            return new Regions(label, sizes, next);
+        }
+
+        /** Marks the pixels of every region of at least {@code minArea} pixels in {@code mask}; returns how many. */
+        int mask(int minArea, boolean[] mask) {
+            int kept = 0;
+            for (int r = 1; r <= count; r++) {
+                kept += sizes[r] >= minArea ? 1 : 0;
+            }
+            if (kept > 0) {
+                for (int p = 0; p < label.length; p++) {
+                    mask[p] = label[p] != 0 && sizes[label[p]] >= minArea;
+                }
+            }
+            return kept;
+        }
+    }
+
+    /** Intersection over union of two masks; NaN when both are empty (nothing to compare). */
+    static double iou(boolean[] a, boolean[] b) {
+        int intersection = 0;
+        int union = 0;
+        for (int i = 0; i < a.length; i++) {
+            intersection += a[i] && b[i] ? 1 : 0;
+            union += a[i] || b[i] ? 1 : 0;
+        }
+        return union == 0 ? Double.NaN : intersection / (double) union;
+    }
+
+    /**
+     * The pixel indices of the largest region, grown by max(2, 0.2·√size) pixels to keep its soft edge; null when it
+     * is smaller than {@code minArea}.
+     */
+    private static int[] grownLargest(Regions regions, int w, int h, int minArea) {
+        int n = w * h;
+        int[] label = regions.label();
+        int bestLabel = 0;
+        int bestSize = 0;
+        for (int r = 1; r <= regions.count(); r++) {
+            if (regions.sizes()[r] > bestSize) {
+                bestSize = regions.sizes()[r];
+                bestLabel = r;
             }
         }
         if (bestSize < minArea) {

@@ -22,9 +22,15 @@ class AdherenceTest {
 
         AdherenceReport r = Adherence.score(prompts, List.of(clipOf(seen, 1), clipOf(held, 2)));
 
-        assertThat(r.seen()).isEqualTo(new AdherenceReport.GroupScore(1, 1, 1, 1, 1));
-        assertThat(r.heldOut()).isEqualTo(new AdherenceReport.GroupScore(1, 1, 1, 1, 1));
+        for (AdherenceReport.GroupScore g : List.of(r.seen(), r.heldOut())) {
+            assertThat(new double[] {g.count(), g.colour(), g.shape(), g.direction(), g.allThree(), g.objectsPerFrame()})
+                    .containsExactly(1, 1, 1, 1, 1, 1);
+            assertThat(g.colourInterval()).isEqualTo(Interval.wilson(1, 1));
+        }
         assertThat(r.all().count()).isEqualTo(2);
+        assertThat(r.all().flickerCount()).isEqualTo(2);
+        assertThat(r.all().flicker()).isBetween(0.05, 0.6);
+        assertThat(r.items()).extracting(AdherenceReport.Item::video).containsExactly("#0", "#1");
     }
 
     @Test
@@ -40,12 +46,24 @@ class AdherenceTest {
 
         AdherenceReport r = Adherence.score(prompts, videos);
 
-        assertThat(r.seen()).isEqualTo(new AdherenceReport.GroupScore(4, 0.75, 0.75, 0.75, 0.25));
+        AdherenceReport.GroupScore seen = r.seen();
+        assertThat(new double[] {seen.count(), seen.colour(), seen.shape(), seen.direction(), seen.allThree()})
+                .containsExactly(4, 0.75, 0.75, 0.75, 0.25);
+        assertThat(seen.colourInterval()).isEqualTo(Interval.wilson(3, 4));
+        assertThat(seen.allThreeInterval()).isEqualTo(Interval.wilson(1, 4));
+        assertThat(seen.objectsPerFrame()).isEqualTo(1.0);
+        assertThat(seen.objectsPerFrameInterval()).isEqualTo(new Interval(1, 1));
+        double[] flicker = r.items().stream().mapToDouble(AdherenceReport.Item::flicker).toArray();
+        assertThat(seen.flicker()).isCloseTo(java.util.Arrays.stream(flicker).average().orElseThrow(),
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(seen.flickerInterval()).isEqualTo(Interval.studentT(flicker));
         assertThat(r.heldOut().count()).isZero();
         assertThat(r.heldOut().colour()).isNaN();
+        assertThat(r.heldOut().colourInterval()).isEqualTo(Interval.NONE);
         assertThat(r.items().get(1).colourRight()).isFalse();
         assertThat(r.items().get(1).shapeRight()).isTrue();
-        assertThat(r.format()).contains("seen", "75.0%", "25.0%").containsPattern("held-out\\s+0\\s+-");
+        assertThat(r.format()).contains("seen", "75.0% [30.1-95.4]", "25.0% [4.6-69.9]", "1.00 [1.00-1.00]",
+                "objects/frame", "flicker", "Wilson").containsPattern("held-out\\s+0\\s+-");
     }
 
     @Test

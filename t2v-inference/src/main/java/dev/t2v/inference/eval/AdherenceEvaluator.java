@@ -2,19 +2,20 @@ package dev.t2v.inference.eval;
 
 import dev.t2v.data.synthetic.Adherence;
 import dev.t2v.data.synthetic.AdherenceReport;
+import dev.t2v.data.synthetic.GroundTruth;
 import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.synthetic.ShapeDetector;
-import dev.t2v.data.video.Video;
+import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.ProgressListener;
 import dev.t2v.inference.VideoGenerator;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The synthetic-set adherence suite: generates seeded videos for test prompts, reads each back with the
- * {@link ShapeDetector} and scores colour, shape and direction per attribute, seen and held-out combinations apart.
+ * {@link ShapeDetector} and scores colour, shape and direction per attribute, objects per frame and flicker, seen and
+ * held-out combinations apart. {@link #groundTruth} scores the set's own clips the same way, as the reference.
  */
 public final class AdherenceEvaluator {
     /** Stage name of the per-video progress this evaluator reports. */
@@ -33,27 +34,53 @@ public final class AdherenceEvaluator {
 
     /**
      * Generates {@link EvalOptions#samplesPerPrompt()} videos per prompt (prompt-major, seeds {@code seed + i}) and
-     * scores them. {@code progress} hears {@code videos i/n} after each video and every generation's own events.
+     * scores each as it comes, so no more than one video is held at a time. {@code progress} hears {@code videos i/n}
+     * after each video and every generation's own events.
      */
     public static Result evaluate(VideoGenerator generator, List<PromptSpec> prompts, EvalOptions options,
                                   ProgressListener progress) throws Exception {
         Objects.requireNonNull(generator, "generator");
-        if (prompts == null || prompts.isEmpty()) {
-            throw new IllegalArgumentException("the adherence suite needs at least one prompt");
-        }
+        requirePrompts(prompts);
         ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
         ThroughputMeter meter = new ThroughputMeter(listener);
+        Adherence scorer = new Adherence();
         int total = prompts.size() * options.samplesPerPrompt();
-        List<PromptSpec> specs = new ArrayList<>(total);
-        List<Video> videos = new ArrayList<>(total);
+        int done = 0;
         listener.onProgress(STAGE, 0, total);
         for (PromptSpec p : prompts) {
             for (int s = 0; s < options.samplesPerPrompt(); s++) {
-                videos.add(generator.generate(options.request(p.prompt(), videos.size()), meter));
-                specs.add(p);
-                listener.onProgress(STAGE, videos.size(), total);
+                GenerationRequest request = options.request(p.prompt(), done);
+                scorer.add(p, generator.generate(request, meter), "seed " + request.seed());
+                listener.onProgress(STAGE, ++done, total);
             }
         }
-        return new Result(Adherence.score(specs, videos), meter.result());
+        return new Result(scorer.report(), meter.result());
+    }
+
+    /**
+     * The reference row: each of the synthetic set's {@code clips} ({@link GroundTruth#select}) read as a window of
+     * the options' frames at their frame rate and scored like a generated video. {@code progress} hears
+     * {@code videos i/n}.
+     */
+    public static AdherenceReport groundTruth(List<GroundTruth.Clip> clips, EvalOptions options,
+                                              ProgressListener progress) throws Exception {
+        if (clips == null || clips.isEmpty()) {
+            throw new IllegalArgumentException("the ground-truth row needs at least one clip");
+        }
+        ProgressListener listener = progress == null ? ProgressListener.NONE : progress;
+        Adherence scorer = new Adherence();
+        int done = 0;
+        listener.onProgress(STAGE, 0, clips.size());
+        for (GroundTruth.Clip c : clips) {
+            scorer.add(c.prompt(), GroundTruth.window(c, options.frames(), options.fps()), c.videoId());
+            listener.onProgress(STAGE, ++done, clips.size());
+        }
+        return scorer.report();
+    }
+
+    private static void requirePrompts(List<PromptSpec> prompts) {
+        if (prompts == null || prompts.isEmpty()) {
+            throw new IllegalArgumentException("the adherence suite needs at least one prompt");
+        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class AdherenceEvaluatorTest {
     @TempDir
@@ -69,6 +70,11 @@ class AdherenceEvaluatorTest {
         assertThat(seeds).containsExactly(40L, 41L, 42L, 43L, 44L, 45L);
         assertThat(result.report().all().allThree()).isEqualTo(1.0);
         assertThat(result.report().items()).hasSize(6);
+        assertThat(result.report().items()).extracting(AdherenceReport.Item::video)
+                .containsExactly("seed 40", "seed 41", "seed 42", "seed 43", "seed 44", "seed 45");
+        // One 14-pixel square moving 4 pixels a frame: IoU of consecutive masks 10·14 / (18·14).
+        assertThat(result.report().all().objectsPerFrame()).isEqualTo(1.0);
+        assertThat(result.report().all().flicker()).isCloseTo(1 - 10.0 / 18, within(1e-12));
     }
 
     private static Video squareVideo(Color colour, int dx, int dy, int frames) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.msrvtt.AnnotationFormatException;
 import dev.t2v.data.synthetic.AdherenceReport;
@@ -80,6 +81,8 @@ public final class EvaluateCommand implements Command {
         o.addOption(Option.builder().longOpt("frames").hasArg().argName("N").desc("frames per video (default: the model's)").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("denoising steps (default: the model's)").build());
         o.addOption(Option.builder().longOpt("guidance").hasArg().argName("G").desc("guidance scale (default: the model's)").build());
+        o.addOption(Option.builder().longOpt("guidance-interval").hasArg().argName("LO,HI")
+                .desc("guide only at timesteps LO..HI, or all (default: the model's)").build());
         o.addOption(Option.builder().longOpt("sampler").hasArg().argName("NAME")
                 .desc("one of " + String.join(", ", Schedulers.names()) + " (default: the model's)").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("S")
@@ -136,6 +139,7 @@ public final class EvaluateCommand implements Command {
                 ? Flags.doubleIn(cmd, "guidance", 0, 0, GenerationRequest.MAX_GUIDANCE) : null;
         String sampler = Flags.oneOf(cmd, "sampler", null, new LinkedHashSet<>(Schedulers.names()));
         long seed = Flags.longValue(cmd, "seed", 0);
+        GuidanceInterval interval = GenerateCommand.guidanceInterval(cmd);
         Path modelDir = GenerateCommand.modelFlag(cmd);
         var backend = GenerateCommand.backend(cmd);
 
@@ -143,7 +147,7 @@ public final class EvaluateCommand implements Command {
             GenerationDefaults d = pipeline.defaults();
             EvalOptions options = new EvalOptions(samples, frames != null ? frames : d.frames(), d.fps(),
                     steps != null ? steps : d.steps(), guidance != null ? guidance : d.guidance(),
-                    sampler != null ? sampler : d.sampler(), seed);
+                    sampler != null ? sampler : d.sampler(), seed, interval != null ? interval : d.guidanceInterval());
             ObjectNode root = JSON.createObjectNode();
             root.put("suite", suite);
             root.put("model", modelDir.toAbsolutePath().toString());

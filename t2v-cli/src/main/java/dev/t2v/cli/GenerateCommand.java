@@ -1,5 +1,6 @@
 package dev.t2v.cli;
 
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.video.Video;
 import dev.t2v.data.video.VideoReader;
@@ -93,6 +94,8 @@ public final class GenerateCommand implements Command {
                 .desc("video-to-video: start from this video (SDEdit)").build());
         o.addOption(Option.builder().longOpt("strength").hasArg().argName("S")
                 .desc("with --init-video: how much is regenerated, (0, 1] (default 0.6)").build());
+        o.addOption(Option.builder().longOpt("guidance-interval").hasArg().argName("LO,HI")
+                .desc("guide only at timesteps LO..HI (e.g. 0,700), or all (default: the model's)").build());
         o.addOption(Option.builder().longOpt("backend").hasArg().argName("NAME")
                 .desc("denoiser runtime: ort (ONNX Runtime) or samediff (the reference) (default ort)").build());
         return o;
@@ -127,6 +130,7 @@ public final class GenerateCommand implements Command {
         String sampler = Flags.oneOf(cmd, "sampler", null, new LinkedHashSet<>(Schedulers.names()));
         long seed = Flags.longValue(cmd, "seed", 0);
         double eta = Flags.doubleIn(cmd, "eta", 0, 0, 1);
+        GuidanceInterval interval = guidanceInterval(cmd);
         Path initVideo = cmd.hasOption("init-video") ? Flags.existing(cmd, "init-video") : null;
         if (cmd.hasOption("strength") && initVideo == null) {
             throw new UsageException("--strength needs --init-video");
@@ -143,7 +147,8 @@ public final class GenerateCommand implements Command {
                     .frames(frames != null ? frames : d.frames()).fps(fps != null ? fps : d.fps())
                     .steps(steps != null ? steps : d.steps()).guidanceScale(guidance != null ? guidance : d.guidance())
                     .guidanceRescale(rescale).sampler(sampler != null ? sampler : d.sampler()).seed(seed).eta(eta)
-                    .initVideo(init, strength).build());
+                    .initVideo(init, strength)
+                    .guidanceInterval(interval != null ? interval : d.guidanceInterval()).build());
             Video video;
             ThroughputMeter meter;
             try (StageProgress progress = new StageProgress(ctx.err(), "")) {
@@ -160,6 +165,19 @@ public final class GenerateCommand implements Command {
                     speed.peakRssBytes() < 0 ? "unknown" : (speed.peakRssBytes() >> 20) + " MiB");
         }
         return Main.OK;
+    }
+
+    /** {@code --guidance-interval}, or null when not given. */
+    static GuidanceInterval guidanceInterval(CommandLine cmd) {
+        if (!cmd.hasOption("guidance-interval")) {
+            return null;
+        }
+        String value = cmd.getOptionValue("guidance-interval");
+        try {
+            return GuidanceInterval.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw UsageException.badValue("guidance-interval", value, "LO,HI (two timesteps, 0 <= LO <= HI) or all");
+        }
     }
 
     /** Refuses a prompt longer than {@link GenerationRequest#MAX_PROMPT_CHARS} before anything loads. */

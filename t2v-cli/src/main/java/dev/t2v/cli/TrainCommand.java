@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.config.DenoiserConfig;
+import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.train.Checkpoints;
 import dev.t2v.train.Trainer;
 import dev.t2v.train.TrainingConfig;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -46,7 +48,6 @@ public final class TrainCommand implements Command {
         o.addOption(flag("out", "RUN", "run directory: checkpoints/, metrics.csv, loss.png, model/"));
         o.addOption(flag("preset", "NAME", "denoiser preset: " + String.join(", ", DenoiserConfig.presetNames())
                 + " (default demo)"));
-        o.addOption(flag("config", "FILE", "training config JSON (keys as in RUN/config.json); flags override it"));
         o.addOption(flag("recipe", "NAME", "named hyperparameters: seed (100 epochs, batch 1 x 8 accumulated, lr 1e-4, "
                 + "clip 1.0, a checkpoint each epoch)"));
         o.addOption(flag("max-steps", "N", "stop after N optimiser steps in all (default: by --epochs)"));
@@ -65,6 +66,9 @@ public final class TrainCommand implements Command {
         o.addOption(flag("cfg-dropout", "P", "probability of training a sample on the empty prompt (default 0.1)"));
         o.addOption(flag("min-snr-gamma", "G", "min-SNR-gamma loss weighting, 0 = off (default 0; 5 is usual)"));
         o.addOption(flag("ema-decay", "D", "EMA decay of the shipped weights, in [0, 1) (default 0.9999)"));
+        addScheduleOptions(o);
+        o.addOption(flag("init", "DIR", "start from the weights of a model bundle or checkpoint (fine-tuning); its "
+                + "denoiser, text encoder and codec must match the data's"));
         o.addOption(Option.builder().longOpt("resume").desc("continue the run in --out from its newest complete "
                 + "checkpoint").build());
         o.addOption(flag("vae", "DIR", "the VAE folder the data was encoded with, if it moved since preprocessing"));
@@ -72,6 +76,21 @@ public final class TrainCommand implements Command {
                 + "--tokenizer)"));
         o.addOption(flag("tokenizer", "T.json", "the text encoder's tokenizer.json (with --text-model)"));
         return o;
+    }
+
+    /** The flags that shape the noise schedule and the timestep draws (shared with {@code t2v schedule-check}). */
+    static void addScheduleOptions(Options o) {
+        o.addOption(flag("config", "FILE", "training config JSON (keys as in RUN/config.json); flags override it"));
+        o.addOption(flag("prediction-type", "P", "what the denoiser predicts: epsilon, v_prediction or sample "
+                + "(default epsilon)"));
+        o.addOption(Option.builder().longOpt("zero-terminal-snr").desc("rescale the noise schedule so that its last "
+                + "step is pure noise (needs v_prediction or sample; docs/training.md)").build());
+        o.addOption(flag("snr-shift", "S", "divide every step's SNR by S^2, for sparse or large latents (default 1; "
+                + "t2v schedule-check measures it)"));
+        o.addOption(flag("timestep-sampling", "D", "how training draws timesteps: uniform or logit-normal:LOC,SCALE "
+                + "(default uniform)"));
+        o.addOption(flag("timestep-spacing", "S", "the sampling timesteps the bundle defaults to: leading, trailing "
+                + "or linspace (default leading)"));
     }
 
     private static Option flag(String name, String arg, String desc) {
@@ -116,12 +135,11 @@ public final class TrainCommand implements Command {
         return Main.OK;
     }
 
-    /** Layers: RUN/config.json when resuming, the recipe, the --config file, then the flags. */
+    /** Layers: RUN/config.json when resuming ({@code out} may be null otherwise), the recipe, the --config file, then the flags. */
     static TrainingConfig resolveConfig(CommandLine cmd, Path out, boolean resume) throws IOException {
         List<JsonNode> layers = new ArrayList<>();
-        Path saved = out.resolve("config.json");
-        if (resume && Files.isRegularFile(saved)) {
-            layers.add(readJson(saved, "out"));
+        if (resume && Files.isRegularFile(out.resolve("config.json"))) {
+            layers.add(readJson(out.resolve("config.json"), "out"));
         }
         String recipe = Flags.oneOf(cmd, "recipe", null, Set.copyOf(TrainingConfig.recipeNames()));
         if (recipe != null) {
@@ -135,8 +153,22 @@ public final class TrainCommand implements Command {
         try {
             return TrainingConfig.resolve(layers);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid training configuration: " + e.getMessage());
+            throw new UsageException("invalid training configuration: " + e.getMessage() + flagsOf(e.getMessage()));
         }
+    }
+
+    /** Config keys and the flags that set them, so that a refused combination names the flags to change. */
+    private static final Map<String, String> FLAG_OF_KEY = Map.ofEntries(Map.entry("min_snr_gamma", "--min-snr-gamma"),
+            Map.entry("rescale_betas_zero_snr", "--zero-terminal-snr"), Map.entry("prediction_type", "--prediction-type"),
+            Map.entry("snr_shift", "--snr-shift"), Map.entry("timestep_sampling", "--timestep-sampling"),
+            Map.entry("timestep_spacing", "--timestep-spacing"), Map.entry("learning_rate", "--lr"),
+            Map.entry("batch_size", "--batch"), Map.entry("accumulation", "--accum"), Map.entry("init", "--init"));
+
+    /** " (flags: --a, --b)" for the config keys {@code message} names, or "". */
+    static String flagsOf(String message) {
+        List<String> flags = FLAG_OF_KEY.entrySet().stream().filter(e -> message.contains(e.getKey()))
+                .map(Map.Entry::getValue).sorted().toList();
+        return flags.isEmpty() ? "" : " (flags: " + String.join(", ", flags) + ")";
     }
 
     private static JsonNode readJson(Path file, String flag) throws IOException {
@@ -195,6 +227,43 @@ public final class TrainCommand implements Command {
         }
         if (cmd.hasOption("min-snr-gamma")) {
             n.put("min_snr_gamma", Flags.doubleIn(cmd, "min-snr-gamma", 0, 0, 1e6));
+        }
+        ObjectNode scheduler = JSON.createObjectNode();
+        if (cmd.hasOption("prediction-type")) {
+            scheduler.put("prediction_type", Flags.oneOf(cmd, "prediction-type", null,
+                    Set.of("epsilon", "v_prediction", "sample")));
+        }
+        if (cmd.hasOption("zero-terminal-snr")) {
+            scheduler.put("rescale_betas_zero_snr", true);
+        }
+        if (cmd.hasOption("snr-shift")) {
+            double shift = Flags.doubleIn(cmd, "snr-shift", 1, 0, 1000);
+            if (!(shift > 0)) {
+                throw UsageException.badValue("snr-shift", cmd.getOptionValue("snr-shift"), "a number in (0, 1000]");
+            }
+            scheduler.put("snr_shift", shift);
+        }
+        if (cmd.hasOption("timestep-spacing")) {
+            scheduler.put("timestep_spacing", Flags.oneOf(cmd, "timestep-spacing", null,
+                    Set.of("leading", "trailing", "linspace")));
+        }
+        if (!scheduler.isEmpty()) {
+            n.set("scheduler", scheduler);
+        }
+        if (cmd.hasOption("timestep-sampling")) {
+            String value = cmd.getOptionValue("timestep-sampling");
+            try {
+                n.put("timestep_sampling", TimestepSampling.parse(value).label());
+            } catch (IllegalArgumentException e) {
+                throw UsageException.badValue("timestep-sampling", value, "uniform or logit-normal:LOC,SCALE");
+            }
+        }
+        if (cmd.hasOption("init")) {
+            Path init = Flags.existing(cmd, "init");
+            if (!Files.isDirectory(init)) {
+                throw UsageException.badValue("init", init.toString(), "a model bundle or checkpoint directory");
+            }
+            n.put("init", init.toAbsolutePath().normalize().toString());
         }
         if (cmd.hasOption("ema-decay")) {
             double d = Flags.doubleIn(cmd, "ema-decay", 0, 0, 1);

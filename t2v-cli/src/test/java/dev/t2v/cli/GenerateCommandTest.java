@@ -131,6 +131,8 @@ class GenerateCommandTest {
         assertUsage("--eta", "generate", "--prompt", "p", "--model", m, "--out", o, "--eta", "2");
         assertUsage("--strength", "generate", "--prompt", "p", "--model", m, "--out", o, "--strength", "0.5");
         assertUsage("--backend", "generate", "--prompt", "p", "--model", m, "--out", o, "--backend", "tf");
+        assertUsage("--guidance-interval", "generate", "--prompt", "p", "--model", m, "--out", o,
+                "--guidance-interval", "700,0");
         assertUsage("--prompt", "generate", "--model", m, "--out", o);
         // Checked before anything loads: the model folder does not even exist.
         assertUsage("--prompt", "generate", "--prompt", "a".repeat(5000), "--model", tmp.resolve("absent").toString(),

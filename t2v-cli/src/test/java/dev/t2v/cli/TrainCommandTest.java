@@ -187,6 +187,72 @@ class TrainCommandTest {
     }
 
     @Test
+    void minSnrWithAZeroTerminalSnrScheduleIsRefusedNamingBothFlags() {
+        Path run = tmp.resolve("zero-weight");
+        assertThat(run(args(run, "--prediction-type", "v_prediction", "--zero-terminal-snr", null,
+                "--min-snr-gamma", "5"))).isEqualTo(2);
+        assertThat(stderr()).contains("--min-snr-gamma").contains("--zero-terminal-snr").contains("is 0");
+        assertThat(run).doesNotExist();
+    }
+
+    @Test
+    void scheduleFlagsReachTheTrainedBundle() throws IOException {
+        Path run = tmp.resolve("shifted");
+        assertThat(run(args(run, "--max-steps", "2", "--prediction-type", "v_prediction", "--zero-terminal-snr", null,
+                "--snr-shift", "3", "--timestep-sampling", "logit-normal:0.5,1", "--timestep-spacing", "trailing")))
+                .as(stderr()).isZero();
+        ModelBundle bundle = ModelBundle.read(run.resolve("model"));
+        assertThat(bundle.info().scheduler().snrShift()).isEqualTo(3.0);
+        assertThat(bundle.info().scheduler().rescaleZeroTerminalSnr()).isTrue();
+        assertThat(bundle.info().scheduler().timestepSpacing().id()).isEqualTo("trailing");
+        assertThat(bundle.info().provenance().trainingConfigJson()).contains("\"timestep_sampling\":\"logit-normal:0.5,1\"");
+        assertThat(run(args(tmp.resolve("bad"), "--timestep-sampling", "normal"))).isEqualTo(2);
+        assertThat(stderr()).contains("--timestep-sampling").contains("logit-normal:LOC,SCALE");
+        assertThat(run(args(tmp.resolve("bad"), "--snr-shift", "0"))).isEqualTo(2);
+        assertThat(stderr()).contains("--snr-shift");
+    }
+
+    @Test
+    void initStartsFromABundlesWeightsAfterCheckingItFitsTheData() throws IOException {
+        Path run = tmp.resolve("fine-tune");
+        Path from = reference.resolve(Checkpoints.DIR).resolve(Checkpoints.name(STEPS));
+        assertThat(run(args(run, "--max-steps", "1", "--init", from.toString()))).as(stderr()).isZero();
+        assertThat(stderr()).contains("starting from the weights of");
+        // One step from the reference's final raw weights, not from fresh ones: the first step's loss is already the
+        // trained model's, far below the untrained run's first.
+        double[] trained = firstLoss(run);
+        double[] fresh = firstLoss(reference);
+        assertThat(trained[0]).isLessThan(fresh[0]);
+
+        assertThat(run(args(tmp.resolve("wrong"), "--max-steps", "1", "--init", preprocessed.toString()))).isEqualTo(2);
+        assertThat(stderr()).contains("init").contains("not a model bundle");
+    }
+
+    /** The training loss of metrics.csv's first trained step (row 1; row 0 is the untrained validation). */
+    private static double[] firstLoss(Path run) throws IOException {
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            if (cells[header.indexOf("step")].equals("1")) {
+                return new double[] {Double.parseDouble(cells[header.indexOf("loss")])};
+            }
+        }
+        throw new AssertionError("no step 1 in " + run.resolve("metrics.csv"));
+    }
+
+    @Test
+    void scheduleCheckPrintsTheDecisionRangeAndItsShareOfTrainingDraws() {
+        assertThat(run("schedule-check", "--data", preprocessed.toString(), "--config", config.toString(), "--clips", "4"))
+                .as(stderr()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("4 clips").contains("| z median |")
+                .contains("decision range").contains("z at the last step");
+        assertThat(run("schedule-check", "--data", preprocessed.toString(), "--config", config.toString(), "--clips", "4",
+                "--prediction-type", "v_prediction", "--zero-terminal-snr", "--snr-shift", "4")).as(stderr()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("z at the last step 0.00").contains("SNR shift 4.0");
+    }
+
+    @Test
     void aPresetThatDoesNotFitTheDataIsRefusedWithTheReason() {
         assertThat(run(args(tmp.resolve("demo"), "--preset", "demo"))).isEqualTo(2);
         assertThat(stderr()).contains("preset 'demo'").contains("8x8");

@@ -1,5 +1,6 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 
 /**
@@ -11,9 +12,12 @@ import dev.t2v.core.diffusion.Schedulers;
  * @param sampler  {@code ddpm}, {@code ddim} or {@code dpmpp}
  * @param steps    denoising steps
  * @param guidance classifier-free guidance scale
+ * @param guidanceInterval the timesteps guidance applies at
  */
-public record GenerationDefaults(int frames, double fps, String sampler, int steps, double guidance) {
+public record GenerationDefaults(int frames, double fps, String sampler, int steps, double guidance,
+                                 GuidanceInterval guidanceInterval) {
     public GenerationDefaults {
+        guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
         if (frames < 1 || frames > GenerationRequest.MAX_FRAMES) {
             throw new IllegalArgumentException("frames: expected in [1, " + GenerationRequest.MAX_FRAMES + "], got " + frames);
         }
@@ -34,12 +38,12 @@ public record GenerationDefaults(int frames, double fps, String sampler, int ste
 
     /** The {@link GenerationRequest.Builder} defaults with {@code frames} frames: 8 fps, 20 DPM-Solver++ steps, guidance 5. */
     public static GenerationDefaults forWindow(int frames) {
-        return new GenerationDefaults(frames, 8, "dpmpp", 20, 5.0);
+        return new GenerationDefaults(frames, 8, "dpmpp", 20, 5.0, GuidanceInterval.ALWAYS);
     }
 
     /** A request builder for {@code prompt} holding these defaults. */
     public GenerationRequest.Builder builder(String prompt) {
         return GenerationRequest.builder(prompt).frames(frames).fps(fps).sampler(sampler).steps(steps)
-                .guidanceScale(guidance);
+                .guidanceScale(guidance).guidanceInterval(guidanceInterval);
     }
 }

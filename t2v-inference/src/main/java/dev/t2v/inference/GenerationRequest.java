@@ -1,5 +1,6 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.video.Video;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param eta DDIM's eta in [0, 1]; ignored by the other samplers
  * @param initVideo an optional input video for video-to-video (SDEdit); null for text-to-video
  * @param strength how much of {@code initVideo} is re-generated, in (0, 1]; ignored without an init video
+ * @param guidanceInterval the timesteps at which guidance applies; the others take the conditional prediction alone
  */
 public record GenerationRequest(
         String prompt,
@@ -33,7 +35,8 @@ public record GenerationRequest(
         long seed,
         double eta,
         Video initVideo,
-        double strength) {
+        double strength,
+        GuidanceInterval guidanceInterval) {
 
     public static final int MAX_PROMPT_CHARS = 1000;
     public static final int MAX_FRAMES = 512;
@@ -55,6 +58,7 @@ public record GenerationRequest(
         check(Schedulers.names().contains(sampler), "sampler", "one of " + Schedulers.names(), sampler);
         check(eta >= 0 && eta <= 1, "eta", "in [0, 1]", eta);
         check(strength > 0 && strength <= 1, "strength", "in (0, 1]", strength);
+        guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
     }
 
     private static void check(boolean ok, String field, String expected, Object got) {
@@ -75,7 +79,7 @@ public record GenerationRequest(
     public Builder toBuilder() {
         return new Builder(prompt).negativePrompt(negativePrompt).frames(frames).fps(fps).steps(steps)
                 .guidanceScale(guidanceScale).guidanceRescale(guidanceRescale).sampler(sampler).seed(seed).eta(eta)
-                .initVideo(initVideo, strength);
+                .initVideo(initVideo, strength).guidanceInterval(guidanceInterval);
     }
 
     /** Defaults: 8 frames at 8 fps, 20 DPM-Solver++ steps, guidance 5, seed 0. */
@@ -92,6 +96,7 @@ public record GenerationRequest(
         private double eta;
         private Video initVideo;
         private double strength = 0.6;
+        private GuidanceInterval guidanceInterval = GuidanceInterval.ALWAYS;
 
         private Builder(String prompt) {
             this.prompt = prompt;
@@ -106,6 +111,7 @@ public record GenerationRequest(
         public Builder sampler(String v) { this.sampler = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder eta(double v) { this.eta = v; return this; }
+        public Builder guidanceInterval(GuidanceInterval v) { this.guidanceInterval = v; return this; }
 
         public Builder initVideo(Video video, double strength) {
             this.initVideo = video;
@@ -115,7 +121,7 @@ public record GenerationRequest(
 
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, frames, fps, steps, guidanceScale, guidanceRescale,
-                    sampler, seed, eta, initVideo, strength);
+                    sampler, seed, eta, initVideo, strength, guidanceInterval);
         }
     }
 }

@@ -133,7 +133,8 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
         BundleInfo info = bundle.info();
         TextEmbeddings nullText = batchOfOne(bundle.nullText());
         GenerationDefaults defaults = new GenerationDefaults(info.video().frames(), info.video().fps(),
-                info.sampling().sampler(), info.sampling().steps(), info.sampling().guidance());
+                info.sampling().sampler(), info.sampling().steps(), info.sampling().guidance(),
+                info.sampling().guidanceInterval());
         // Acquired in this order, released in reverse (here on failure, in close() otherwise).
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -235,15 +236,16 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
             latents = noise.muli(scheduler.initNoiseSigma());
         }
 
-        // 3. Denoise: per step, both guidance branches and every window in one batch, windows averaged, guidance
-        //    applied, then one scheduler step on the full latent.
+        // 3. Denoise: per step, both guidance branches (one outside the guidance interval) and every window in one
+        //    batch, windows averaged, guidance applied, then one scheduler step on the full latent.
         WindowPlan plan = WindowPlan.of(request.frames(), window, options.strideFor(window));
         progress.onProgress(DENOISE, 0, timesteps.length);
         for (int i = 0; i < timesteps.length; i++) {
             int t = timesteps[i];
             INDArray modelInput = scheduler.scaleModelInput(latents, t);
-            INDArray[] branches = coDenoise(modelInput, t, text, plan);
-            INDArray prediction = text.size() == 1 ? branches[0]
+            boolean guided = text.size() > 1 && request.guidanceInterval().contains(t);
+            INDArray[] branches = coDenoise(modelInput, t, guided ? text : text.subList(0, 1), plan);
+            INDArray prediction = !guided ? branches[0]
                     : Guidance.apply(branches[0], branches[1], request.guidanceScale(), request.guidanceRescale());
             latents = scheduler.step(prediction, t, latents).prevSample();
             progress.onProgress(DENOISE, i + 1, timesteps.length);

@@ -22,7 +22,7 @@ class LoadTest {
         Video fromBundle;
         GenerationRequest request;
         try (TextToVideoPipeline p = TextToVideoPipeline.load(bundle)) {
-            assertThat(p.defaults()).isEqualTo(new GenerationDefaults(4, 8, "ddim", 3, 4.0));
+            assertThat(p.defaults()).isEqualTo(new GenerationDefaults(4, 8, "ddim", 3, 4.0, null));
             assertThat(p.windowFrames()).isEqualTo(4);
             assertThat(p.frameSize()).isEqualTo(64);
             assertThat(p.backend()).isEqualTo(Backend.SAMEDIFF);

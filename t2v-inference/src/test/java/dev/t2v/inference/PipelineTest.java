@@ -1,6 +1,7 @@
 package dev.t2v.inference;
 
 import dev.t2v.core.model.Denoiser;
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.video.Video;
@@ -115,6 +116,20 @@ class PipelineTest {
         Video plain = pipeline.generate(r, null);
         Video negative = pipeline.generate(r.toBuilder().negativePrompt("a blue square").build(), null);
         assertThat(meanAbsDiff(plain, negative)).isGreaterThan(0);
+    }
+
+    @Test
+    void outsideTheGuidanceIntervalOnlyTheConditionalBranchRuns() {
+        GenerationRequest r = request("a red circle").sampler("ddim").steps(4).guidanceScale(7).build();
+        Video guided = pipeline.generate(r, null);
+        // An interval no timestep of the run falls in: every step takes the conditional prediction alone, which is
+        // exactly what guidance scale 1 computes.
+        Video never = pipeline.generate(r.toBuilder().guidanceInterval(new GuidanceInterval(1000, 2000)).build(), null);
+        Video unguided = pipeline.generate(r.toBuilder().guidanceScale(1).build(), null);
+        assertThat(pixels(never)).isEqualTo(pixels(unguided));
+        assertThat(meanAbsDiff(never, guided)).isGreaterThan(0);
+        Video always = pipeline.generate(r.toBuilder().guidanceInterval(GuidanceInterval.ALWAYS).build(), null);
+        assertThat(pixels(always)).isEqualTo(pixels(guided));
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class TinyBundle {
             codecRef = CodecRef.of(vae);
         }
         BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), textRef, codecRef, new VideoSpec(FRAMES, FPS, SIZE),
-                new SamplingDefaults("ddim", 3, 4.0),
+                new SamplingDefaults("ddim", 3, 4.0, null),
                 new Provenance("0".repeat(64), 0, 0, seed, null, "2026-01-01T00:00:00Z", null, "test"));
         ModelBundle.write(target, info, weights, nullText);
         return target;

@@ -2,6 +2,7 @@ package dev.t2v.train;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
+import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.diffusion.TrainingTargets;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.data.bundle.NullTextEmbedding;
@@ -27,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * is {@code w_i / N} (w_i = 1, or its min-SNR-γ weight), so the accumulated gradient is the gradient of the mean over
  * all N samples whatever the split into micro-batches.
  *
- * <p>Each sample is prepared from its own generator ({@link TrainingRandom}): a timestep uniform over the training
- * steps, Gaussian noise, x_t from the scheduler's forward process, the target for the prediction type, and with
+ * <p>Each sample is prepared from its own generator ({@link TrainingRandom}): a timestep from the run's
+ * {@link TimestepSampling}, Gaussian noise, x_t from the scheduler's forward process, the target for the prediction type, and with
  * probability {@code cfgDropout} its caption replaced by the null (empty-prompt) embedding.
  */
 public final class DiffusionLoss {
@@ -59,14 +60,16 @@ public final class DiffusionLoss {
     /**
      * Adds the loss to {@code model}'s graph (once per model).
      *
+     * @param sampling how training steps draw their timesteps (validation always draws uniformly, so that runs
+     *                 with different samplings stay comparable)
      * @param nullText the empty prompt's embedding, for caption dropout
      */
-    public DiffusionLoss(Denoiser model, SchedulerConfig scheduler, double minSnrGamma, double cfgDropout,
-            NullTextEmbedding nullText) {
+    public DiffusionLoss(Denoiser model, SchedulerConfig scheduler, TimestepSampling sampling, double minSnrGamma,
+            double cfgDropout, NullTextEmbedding nullText) {
         this.model = model;
         this.sd = model.sameDiff();
         this.params = model.parameterNames();
-        this.targets = new TrainingTargets(scheduler);
+        this.targets = new TrainingTargets(scheduler, sampling);
         this.minSnrGamma = minSnrGamma;
         this.cfgDropout = cfgDropout;
         this.nullText = nullText;
@@ -206,7 +209,8 @@ public final class DiffusionLoss {
             SplittableRandom timestepRng = rngs[i].split();
             SplittableRandom noiseRng = rngs[i].split();
             SplittableRandom dropRng = rngs[i].split();
-            t[i] = targets.sampleTimesteps(1, timestepRng)[0];
+            t[i] = training ? targets.sampleTimesteps(1, timestepRng)[0]
+                    : TimestepSampling.UNIFORM.sample(targets.noiseSchedule().numTrainTimesteps(), timestepRng);
             for (int j = 0; j < perSample; j++) {
                 noise[i * perSample + j] = (float) noiseRng.nextGaussian();
             }

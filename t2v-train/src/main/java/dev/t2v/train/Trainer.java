@@ -93,6 +93,9 @@ public final class Trainer {
                     + refs.codec().latentChannels() + " latent channels but the data's latents have "
                     + train.latentChannels());
         }
+        if (!cfg.init().isEmpty()) {
+            checkInit(Path.of(cfg.init()));
+        }
         if (this.validation != null && (validation.textDim() != train.textDim()
                 || validation.latentSize() != train.latentSize() || validation.frames() != train.frames())) {
             throw new IllegalArgumentException("the validation clips are shaped differently from the training clips");
@@ -122,6 +125,38 @@ public final class Trainer {
         }
         DenoiserConfig c = preset.textDim() == data.textDim() ? preset : preset.withTextDim(data.textDim());
         return c.maxTextTokens() >= data.maxTextTokens() ? c : c.withMaxTextTokens(data.maxTextTokens());
+    }
+
+    /**
+     * Checks that the bundle or checkpoint at {@code dir} can start this run: the same denoiser config, text encoder
+     * and codec as this data gives (what resuming checks too), so that its weights mean the same thing here.
+     */
+    private void checkInit(Path dir) {
+        BundleInfo info;
+        try {
+            info = ModelBundle.read(dir).info();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("init " + dir + ": not a model bundle or checkpoint: " + e.getMessage(), e);
+        }
+        if (!info.denoiser().equals(modelCfg)) {
+            throw new IllegalArgumentException("init " + dir + ": its denoiser config differs from the one this data and "
+                    + "preset '" + cfg.preset() + "' give (" + info.denoiser() + " vs " + modelCfg + ")");
+        }
+        if (!info.textEncoder().id().equals(refs.textEncoder().id())) {
+            throw new IllegalArgumentException("init " + dir + ": trained with text encoder " + info.textEncoder().id()
+                    + " but this data's captions were encoded with " + refs.textEncoder().id());
+        }
+        if (refs.codec() != null && (info.codec() == null || !info.codec().id().equals(refs.codec().id()))) {
+            throw new IllegalArgumentException("init " + dir + ": trained on latents of codec "
+                    + (info.codec() == null ? "(none)" : info.codec().id()) + " but this data's are of "
+                    + refs.codec().id());
+        }
+    }
+
+    /** The starting weights of {@code init}: a checkpoint's raw weights, else the bundle's (EMA) denoiser. */
+    private static Map<String, INDArray> initWeights(Path init) throws IOException {
+        Path raw = init.resolve(Checkpoints.WEIGHTS);
+        return Safetensors.read(Files.isRegularFile(raw) ? raw : init.resolve(ModelBundle.DENOISER_FILE));
     }
 
     /** The denoiser config trained: the preset adapted to the data. */
@@ -188,11 +223,15 @@ public final class Trainer {
         }
         AtomicFiles.write(runDir.resolve("config.json"), cfg.toJson().getBytes(StandardCharsets.UTF_8));
 
-        try (Denoiser model = state == null ? Denoiser.create(modelCfg, cfg.seed())
-                : Denoiser.fromWeights(modelCfg, Safetensors.read(from.get().dir().resolve(Checkpoints.WEIGHTS)));
+        Map<String, INDArray> start = state != null ? Safetensors.read(from.get().dir().resolve(Checkpoints.WEIGHTS))
+                : cfg.init().isEmpty() ? null : initWeights(Path.of(cfg.init()));
+        if (state == null && start != null) {
+            log.println("starting from the weights of " + cfg.init());
+        }
+        try (Denoiser model = start == null ? Denoiser.create(modelCfg, cfg.seed()) : Denoiser.fromWeights(modelCfg, start);
                 MetricsLog metrics = new MetricsLog(runDir, state == null ? -1 : state.step())) {
-            DiffusionLoss loss = new DiffusionLoss(model, cfg.scheduler(), cfg.minSnrGamma(), cfg.cfgDropout(),
-                    train.nullText());
+            DiffusionLoss loss = new DiffusionLoss(model, cfg.scheduler(), cfg.timestepSampling(), cfg.minSnrGamma(),
+                    cfg.cfgDropout(), train.nullText());
             AdamW adam = new AdamW(AdamW.Hyper.of(cfg), model.weights());
             Ema ema = new Ema(cfg.emaDecay(), model.weights());
             if (state != null) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
+import dev.t2v.core.diffusion.PredictionType;
+import dev.t2v.core.diffusion.TimestepSampling;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +38,9 @@ import java.util.Set;
  * @param gradClip         global gradient-norm limit; 0 = no clipping
  * @param emaDecay         EMA decay ceiling; the decay used is {@code min(emaDecay, (1 + u) / (10 + u))} at update u
  * @param cfgDropout       probability that a sample's caption is replaced by the null (empty-prompt) embedding
- * @param minSnrGamma      min-SNR-γ loss weighting; 0 = off (uniform weights)
+ * @param minSnrGamma      min-SNR-γ loss weighting; 0 = off (uniform weights). Refused with a zero-terminal-SNR
+ *                         schedule: it weights the terminal step by 0, the very step where content is decided
+ * @param timestepSampling how training draws timesteps (uniform, or logit-normal towards the noisy end)
  * @param saveEvery        checkpoint every this many steps, besides each epoch's end and the last step; 0 = not
  * @param keep             checkpoints kept (the newest), besides the best by validation loss
  * @param valEvery         validation every this many steps, besides each checkpoint; 0 = only at checkpoints
@@ -46,6 +50,8 @@ import java.util.Set;
  * @param trainSplit       the split trained on
  * @param valSplit         the held-out split validated on
  * @param textTokens       caption tokens per sample; 0 = the dataset's maximum
+ * @param init             a model bundle or checkpoint directory whose weights the run starts from (fine-tuning);
+ *                         empty = fresh weights from {@code seed}
  */
 public record TrainingConfig(
         String preset,
@@ -66,6 +72,7 @@ public record TrainingConfig(
         double emaDecay,
         double cfgDropout,
         double minSnrGamma,
+        TimestepSampling timestepSampling,
         int saveEvery,
         int keep,
         int valEvery,
@@ -74,7 +81,8 @@ public record TrainingConfig(
         int maxNonFinite,
         String trainSplit,
         String valSplit,
-        int textTokens) {
+        int textTokens,
+        String init) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> SPLITS = Set.of("train", "validate", "test");
@@ -112,6 +120,13 @@ public record TrainingConfig(
         unitInterval("ema_decay", emaDecay, false);
         unitInterval("cfg_dropout", cfgDropout, true);
         nonNegative("min_snr_gamma", minSnrGamma);
+        if (minSnrGamma > 0 && scheduler.rescaleZeroTerminalSnr()) {
+            throw new IllegalArgumentException("min_snr_gamma " + minSnrGamma + " with scheduler.rescale_betas_zero_snr:"
+                    + " min-SNR-γ weights a sample by min(SNR, γ)" + (scheduler.predictionType()
+                    == PredictionType.V_PREDICTION ? "/(SNR+1)" : "") + ", which is 0 at the zero-SNR terminal step,"
+                    + " where a generator decides what is where; turn one of the two off");
+        }
+        Objects.requireNonNull(timestepSampling, "timestep_sampling must not be null");
         atLeast("save_every", saveEvery, 0);
         atLeast("keep", keep, 1);
         atLeast("val_every", valEvery, 0);
@@ -128,6 +143,7 @@ public record TrainingConfig(
                     + "): validation is on held-out clips");
         }
         atLeast("text_tokens", textTokens, 0);
+        Objects.requireNonNull(init, "init must not be null (empty for fresh weights)");
     }
 
     private static void atLeast(String key, long v, long min) {
@@ -166,8 +182,8 @@ public record TrainingConfig(
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig("demo", SchedulerConfig.seed(), 0, 100, 0, defaultBatchSize("demo"), 1, 1e-4,
-                LrSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0.01, 1.0, 0.9999, 0.1, 0.0, 0, 3, 0, 8, 1234, 5, "train",
-                "validate", 0);
+                LrSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0.01, 1.0, 0.9999, 0.1, 0.0, TimestepSampling.UNIFORM, 0, 3, 0, 8, 1234, 5, "train",
+                "validate", 0, "");
     }
 
     /** Recipe names for {@link #recipe(String)}. */
@@ -231,6 +247,7 @@ public record TrainingConfig(
         n.put("ema_decay", emaDecay);
         n.put("cfg_dropout", cfgDropout);
         n.put("min_snr_gamma", minSnrGamma);
+        n.put("timestep_sampling", timestepSampling.label());
         n.put("save_every", saveEvery);
         n.put("keep", keep);
         n.put("val_every", valEvery);
@@ -240,6 +257,7 @@ public record TrainingConfig(
         n.put("train_split", trainSplit);
         n.put("val_split", valSplit);
         n.put("text_tokens", textTokens);
+        n.put("init", init);
         return n;
     }
 
@@ -301,15 +319,21 @@ public record TrainingConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("training config: " + e.getMessage(), e);
         }
+        TimestepSampling sampling;
+        try {
+            sampling = TimestepSampling.parse(text(merged, "timestep_sampling"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("training config: " + e.getMessage(), e);
+        }
         return new TrainingConfig(preset, sched, longValue(merged, "seed"), integer(merged, "epochs"),
                 longValue(merged, "max_steps"), batch, integer(merged, "accumulation"),
                 number(merged, "learning_rate"), schedule, integer(merged, "warmup_steps"),
                 number(merged, "adam_beta1"), number(merged, "adam_beta2"), number(merged, "adam_epsilon"),
                 number(merged, "weight_decay"), number(merged, "grad_clip"), number(merged, "ema_decay"),
-                number(merged, "cfg_dropout"), number(merged, "min_snr_gamma"), integer(merged, "save_every"),
+                number(merged, "cfg_dropout"), number(merged, "min_snr_gamma"), sampling, integer(merged, "save_every"),
                 integer(merged, "keep"), integer(merged, "val_every"), integer(merged, "val_batches"),
                 longValue(merged, "val_seed"), integer(merged, "max_non_finite"), text(merged, "train_split"),
-                text(merged, "val_split"), integer(merged, "text_tokens"));
+                text(merged, "val_split"), integer(merged, "text_tokens"), text(merged, "init"));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
+import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.data.bundle.NullTextEmbedding;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class DiffusionLossTest {
     void fourAccumulatedMicroBatchesOfOneGiveTheGradientOfOneBatchOfFour() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
             // Caption dropout and min-SNR weighting on, so per-sample draws and weights are exercised too.
-            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), 5.0, 0.5, data.nullText());
+            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 5.0, 0.5, data.nullText());
             Batch four = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
             List<Batch> ones = new ArrayList<>();
             for (int p = 0; p < 4; p++) {
@@ -72,7 +73,7 @@ class DiffusionLossTest {
     @Test
     void theSameSeedStepAndSampleGiveTheSameInputs() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
-            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), 0, 0.5, data.nullText());
+            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.5, data.nullText());
             Batch b = data.batch(SEED, 0, 0, 3, TrainFixtures.TOKENS);
             Map<String, INDArray> a = loss.prepare(b, rngs(1, 2, 3), true, 3);
             Map<String, INDArray> c = loss.prepare(b, rngs(1, 2, 3), true, 3);
@@ -97,7 +98,7 @@ class DiffusionLossTest {
             Batch b = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
             NullTextEmbedding empty = data.nullText().padded(TrainFixtures.TOKENS);
 
-            DiffusionLoss always = new DiffusionLoss(m, SchedulerConfig.seed(), 0, 1.0, data.nullText());
+            DiffusionLoss always = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 1.0, data.nullText());
             Map<String, INDArray> feed = always.prepare(b, rngs(0, 1, 2, 3), true, 4);
             for (int i = 0; i < 4; i++) {
                 assertThat(feed.get("text").slice(i)).isEqualTo(empty.embedding());
@@ -108,7 +109,7 @@ class DiffusionLossTest {
             assertThat(val.get("text")).isEqualTo(b.text());
         }
         try (Denoiser m = Denoiser.create(tiny, 7)) {
-            DiffusionLoss tenth = new DiffusionLoss(m, SchedulerConfig.seed(), 0, 0.1, data.nullText());
+            DiffusionLoss tenth = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.1, data.nullText());
             Batch one = data.batch(SEED, 0, 0, 1, TrainFixtures.TOKENS);
             int dropped = 0;
             int n = 2000;
@@ -126,7 +127,7 @@ class DiffusionLossTest {
     @Test
     void validationLossIsReproducibleAndDependsOnlyOnTheValidationSeed() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
-            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), 0, 0.1, data.nullText());
+            DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.1, data.nullText());
             List<Batch> val = List.of(data.batch(1, 0, 0, 2, TrainFixtures.TOKENS), data.batch(1, 0, 1, 2, TrainFixtures.TOKENS));
             double a = loss.validationLoss(val, 77);
             loss.accumulate(List.of(data.batch(SEED, 0, 0, 2, TrainFixtures.TOKENS)), SEED, 0); // no effect on it

@@ -80,4 +80,25 @@ class TrainingConfigTest {
         assertThat(c.totalSteps(10)).isEqualTo(9);
         assertThat(TrainFixtures.config("epochs", "3", "max_steps", "5").totalSteps(10)).isEqualTo(5);
     }
+
+    @Test
+    void minSnrWeightingWithAZeroTerminalSnrScheduleIsRefused() {
+        String zero = "\"scheduler\":{\"prediction_type\":\"v_prediction\",\"rescale_betas_zero_snr\":true}";
+        assertThatThrownBy(() -> TrainingConfig.fromJson("{" + zero + ",\"min_snr_gamma\":5}"))
+                .hasMessageContaining("min_snr_gamma").hasMessageContaining("rescale_betas_zero_snr")
+                .hasMessageContaining("/(SNR+1)");
+        assertThat(TrainingConfig.fromJson("{" + zero + "}").minSnrGamma()).isZero();
+    }
+
+    @Test
+    void timestepSamplingAndInitRoundTripAndOlderConfigsTakeTheirDefaults() {
+        TrainingConfig c = TrainingConfig.fromJson("{\"timestep_sampling\":\"logit-normal:0.5,1\",\"init\":\"/m\"}");
+        assertThat(c.timestepSampling()).isEqualTo(dev.t2v.core.diffusion.TimestepSampling.logitNormal(0.5, 1));
+        assertThat(TrainingConfig.fromJson(c.toJson())).isEqualTo(c);
+        TrainingConfig old = TrainingConfig.fromJson("{\"preset\":\"demo\"}");
+        assertThat(old.timestepSampling()).isEqualTo(dev.t2v.core.diffusion.TimestepSampling.UNIFORM);
+        assertThat(old.init()).isEmpty();
+        assertThatThrownBy(() -> TrainingConfig.fromJson("{\"timestep_sampling\":\"beta\"}"))
+                .hasMessageContaining("timestep sampling");
+    }
 }

@@ -35,11 +35,16 @@ import java.util.Objects;
  * @param clipSample             clamp predicted x₀ into ±clipSampleRange in DDPM/DDIM ({@code clip_sample})
  * @param clipSampleRange        the clamp bound ({@code clip_sample_range}), positive
  * @param setAlphaToOne          DDIM's ᾱ past the last step: 1 if true, else ᾱ₀ ({@code set_alpha_to_one})
+ * @param snrShift               divides every step's signal-to-noise ratio by snrShift² before any zero-terminal-SNR
+ *                               rescale ({@code snr_shift}, positive; 1 = off). The same shift as SD3's timestep
+ *                               shift and "simple diffusion"'s log-SNR shift: it moves the noise levels where a
+ *                               sparse or high-resolution latent's content is decided into the trained range.
+ *                               Scaling the latents by 1/k is the same forward process as a shift of k.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "prediction_type",
         "timestep_spacing", "steps_offset", "rescale_betas_zero_snr", "clip_sample", "clip_sample_range",
-        "set_alpha_to_one"})
+        "set_alpha_to_one", "snr_shift"})
 public record SchedulerConfig(
         @JsonProperty("num_train_timesteps") int numTrainTimesteps,
         @JsonProperty("beta_start") double betaStart,
@@ -51,7 +56,8 @@ public record SchedulerConfig(
         @JsonProperty("rescale_betas_zero_snr") boolean rescaleZeroTerminalSnr,
         @JsonProperty("clip_sample") boolean clipSample,
         @JsonProperty("clip_sample_range") double clipSampleRange,
-        @JsonProperty("set_alpha_to_one") boolean setAlphaToOne) {
+        @JsonProperty("set_alpha_to_one") boolean setAlphaToOne,
+        @JsonProperty("snr_shift") double snrShift) {
 
     // Strict numbers: 1000.5 steps is an error, not 1000.
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -77,6 +83,9 @@ public record SchedulerConfig(
         if (!(clipSampleRange > 0 && Double.isFinite(clipSampleRange))) {
             throw new IllegalArgumentException("clip_sample_range must be positive and finite, got " + clipSampleRange);
         }
+        if (!(snrShift > 0 && Double.isFinite(snrShift))) {
+            throw new IllegalArgumentException("snr_shift must be positive and finite, got " + snrShift);
+        }
         if (rescaleZeroTerminalSnr && predictionType == PredictionType.EPSILON) {
             throw new IllegalArgumentException("rescale_betas_zero_snr needs prediction_type v_prediction or sample:"
                     + " at zero terminal SNR an epsilon prediction carries no information about x0 (Lin et al. 2023)");
@@ -87,7 +96,7 @@ public record SchedulerConfig(
      *  ε-prediction, leading spacing with steps_offset 1, no clipping, set_alpha_to_one false. */
     public static SchedulerConfig seed() {
         return new SchedulerConfig(1000, 0.00085, 0.012, BetaSchedule.SCALED_LINEAR, PredictionType.EPSILON,
-                TimestepSpacing.LEADING, 1, false, false, 1.0, false);
+                TimestepSpacing.LEADING, 1, false, false, 1.0, false, 1.0);
     }
 
     /**
@@ -97,42 +106,47 @@ public record SchedulerConfig(
      */
     public static SchedulerConfig defaults() {
         return new SchedulerConfig(1000, 0.0001, 0.02, BetaSchedule.LINEAR, PredictionType.EPSILON,
-                TimestepSpacing.LEADING, 0, false, false, 1.0, true);
+                TimestepSpacing.LEADING, 0, false, false, 1.0, true, 1.0);
     }
 
     public SchedulerConfig withBetaSchedule(BetaSchedule schedule, double start, double end) {
         return new SchedulerConfig(numTrainTimesteps, start, end, schedule, predictionType, timestepSpacing,
-                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne);
+                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne, snrShift);
     }
 
     public SchedulerConfig withPredictionType(PredictionType type) {
         return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, type, timestepSpacing,
-                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne);
+                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne, snrShift);
     }
 
     public SchedulerConfig withTimestepSpacing(TimestepSpacing spacing, int offset) {
         return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType, spacing,
-                offset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne);
+                offset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne, snrShift);
     }
 
     public SchedulerConfig withRescaleZeroTerminalSnr(boolean rescale) {
         return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType,
-                timestepSpacing, stepsOffset, rescale, clipSample, clipSampleRange, setAlphaToOne);
+                timestepSpacing, stepsOffset, rescale, clipSample, clipSampleRange, setAlphaToOne, snrShift);
     }
 
     public SchedulerConfig withClipSample(boolean clip, double range) {
         return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType,
-                timestepSpacing, stepsOffset, rescaleZeroTerminalSnr, clip, range, setAlphaToOne);
+                timestepSpacing, stepsOffset, rescaleZeroTerminalSnr, clip, range, setAlphaToOne, snrShift);
     }
 
     public SchedulerConfig withSetAlphaToOne(boolean alphaToOne) {
         return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType,
-                timestepSpacing, stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, alphaToOne);
+                timestepSpacing, stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, alphaToOne, snrShift);
+    }
+
+    public SchedulerConfig withSnrShift(double shift) {
+        return new SchedulerConfig(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType,
+                timestepSpacing, stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne, shift);
     }
 
     public SchedulerConfig withNumTrainTimesteps(int n) {
         return new SchedulerConfig(n, betaStart, betaEnd, betaSchedule, predictionType, timestepSpacing,
-                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne);
+                stepsOffset, rescaleZeroTerminalSnr, clipSample, clipSampleRange, setAlphaToOne, snrShift);
     }
 
     /** This config as a diffusers-style scheduler_config.json object (pretty-printed, fixed key order). */

@@ -22,9 +22,12 @@ public final class NoiseSchedule {
         this.alphasCumprod = alphasCumprod;
     }
 
-    /** The tables for {@code config}, zero-terminal-SNR rescaled when the config asks for it. */
+    /** The tables for {@code config}: its betas, SNR-shifted, then zero-terminal-SNR rescaled when it asks for them. */
     public static NoiseSchedule of(SchedulerConfig config) {
         double[] betas = config.betaSchedule().betas(config.numTrainTimesteps(), config.betaStart(), config.betaEnd());
+        if (config.snrShift() != 1.0) {
+            betas = shiftSnr(betas, config.snrShift());
+        }
         if (config.rescaleZeroTerminalSnr()) {
             betas = rescaleZeroTerminalSnr(betas);
         }
@@ -74,6 +77,28 @@ public final class NoiseSchedule {
         out[0] = 1 - abar[0];
         for (int i = 1; i < n; i++) {
             out[i] = 1 - abar[i] / abar[i - 1];
+        }
+        return out;
+    }
+
+    /**
+     * Betas whose every SNR ᾱ/(1−ᾱ) is divided by {@code shift}²: ᾱ' = ᾱ / (ᾱ + shift²·(1−ᾱ)). In flow-matching terms
+     * this is SD3's σ' = shift·σ / (1 + (shift−1)·σ); for a VP schedule it is "simple diffusion"'s log-SNR shift by
+     * −2·ln(shift).
+     */
+    public static double[] shiftSnr(double[] betas, double shift) {
+        if (!(shift > 0 && Double.isFinite(shift))) {
+            throw new IllegalArgumentException("SNR shift must be positive and finite, got " + shift);
+        }
+        double k2 = shift * shift;
+        double[] out = new double[betas.length];
+        double acc = 1;
+        double previous = 1;
+        for (int i = 0; i < betas.length; i++) {
+            acc *= 1 - betas[i];
+            double shifted = acc / (acc + k2 * (1 - acc));
+            out[i] = 1 - shifted / previous;
+            previous = shifted;
         }
         return out;
     }

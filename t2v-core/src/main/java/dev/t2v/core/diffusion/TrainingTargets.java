@@ -14,11 +14,22 @@ import java.util.random.RandomGenerator;
 public final class TrainingTargets {
     private final PredictionType predictionType;
     private final NoiseSchedule schedule;
+    private final TimestepSampling sampling;
 
+    /** Targets with timesteps drawn uniformly. */
     public TrainingTargets(SchedulerConfig config) {
+        this(config, TimestepSampling.UNIFORM);
+    }
+
+    public TrainingTargets(SchedulerConfig config, TimestepSampling sampling) {
         Objects.requireNonNull(config, "config");
         this.predictionType = config.predictionType();
         this.schedule = NoiseSchedule.of(config);
+        this.sampling = Objects.requireNonNull(sampling, "sampling");
+    }
+
+    public TimestepSampling sampling() {
+        return sampling;
     }
 
     public PredictionType predictionType() {
@@ -29,14 +40,14 @@ public final class TrainingTargets {
         return schedule;
     }
 
-    /** {@code batch} timesteps drawn uniformly from [0, numTrainTimesteps). */
+    /** {@code batch} timesteps in [0, numTrainTimesteps), drawn by this target's {@link TimestepSampling}. */
     public int[] sampleTimesteps(int batch, RandomGenerator rng) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         int[] t = new int[batch];
         for (int i = 0; i < batch; i++) {
-            t[i] = rng.nextInt(schedule.numTrainTimesteps());
+            t[i] = sampling.sample(schedule.numTrainTimesteps(), rng);
         }
         return t;
     }

@@ -88,4 +88,14 @@ class SchedulerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rescale_betas_zero_snr").hasMessageContaining("v_prediction");
     }
+
+    @Test
+    void snrShiftRoundTripsAndDefaultsToOffInOlderConfigs() {
+        SchedulerConfig cfg = SchedulerConfig.seed().withSnrShift(4);
+        assertThat(cfg.toJson()).contains("\"snr_shift\" : 4.0");
+        assertThat(SchedulerConfig.fromJson(cfg.toJson())).isEqualTo(cfg);
+        assertThat(SchedulerConfig.fromJson("{\"beta_schedule\": \"scaled_linear\"}").snrShift()).isEqualTo(1.0);
+        assertThatThrownBy(() -> SchedulerConfig.fromJson("{\"snr_shift\": -2}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snr_shift");
+    }
 }

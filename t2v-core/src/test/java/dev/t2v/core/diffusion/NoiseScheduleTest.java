@@ -87,4 +87,29 @@ class NoiseScheduleTest {
         assertThatThrownBy(() -> seed.addNoise(x, Nd4j.zeros(DataType.FLOAT, 2, 4), new int[] {0, 1}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shapes differ");
     }
+
+    @Test
+    void snrShiftDividesEverySnrByTheShiftSquared() {
+        NoiseSchedule shifted = NoiseSchedule.of(SchedulerConfig.seed().withSnrShift(4));
+        for (int t : new int[] {0, 1, 250, 500, 999}) {
+            assertThat(shifted.snr(t)).as("t=%d", t).isCloseTo(seed.snr(t) / 16, within(1e-9 * seed.snr(t)));
+        }
+        assertThat(NoiseSchedule.of(SchedulerConfig.seed().withSnrShift(1)).alphasCumprod())
+                .containsExactly(seed.alphasCumprod());
+    }
+
+    @Test
+    void snrShiftComesBeforeTheZeroTerminalRescaleSoTheLastStepStaysPureNoise() {
+        SchedulerConfig cfg = SchedulerConfig.seed().withPredictionType(PredictionType.V_PREDICTION)
+                .withRescaleZeroTerminalSnr(true);
+        NoiseSchedule plain = NoiseSchedule.of(cfg);
+        NoiseSchedule shifted = NoiseSchedule.of(cfg.withSnrShift(3));
+        assertThat(shifted.alphaCumprod(999)).isZero();
+        assertThat(shifted.alphaCumprod(0)).isLessThan(plain.alphaCumprod(0));
+        for (int t = 100; t < 999; t += 100) {
+            assertThat(shifted.snr(t)).as("t=%d", t).isLessThan(plain.snr(t));
+        }
+        assertThatThrownBy(() -> NoiseSchedule.shiftSnr(new double[] {0.1}, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
+import dev.t2v.core.diffusion.GuidanceInterval;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -86,6 +87,9 @@ public record BundleInfo(DenoiserConfig denoiser, SchedulerConfig scheduler, Tex
             s.put("sampler", sampling.sampler());
             s.put("steps", sampling.steps());
             s.put("guidance", sampling.guidance());
+            if (!sampling.guidanceInterval().equals(GuidanceInterval.ALWAYS)) {
+                s.put("guidance_interval", sampling.guidanceInterval().label());
+            }
             ObjectNode p = root.putObject("provenance");
             p.put("data_manifest_sha256", provenance.dataManifestSha256());
             p.put("steps", provenance.steps());
@@ -148,7 +152,9 @@ public record BundleInfo(DenoiserConfig denoiser, SchedulerConfig scheduler, Tex
             VideoSpec video = new VideoSpec(f.integer(v, "video.frames"), f.number(v, "video.fps"),
                     f.integer(v, "video.size"));
             SamplingDefaults sampling = new SamplingDefaults(f.text(s, "sampling.sampler"),
-                    f.integer(s, "sampling.steps"), f.number(s, "sampling.guidance"));
+                    f.integer(s, "sampling.steps"), f.number(s, "sampling.guidance"),
+                    f.has(s, "sampling.guidance_interval")
+                            ? GuidanceInterval.parse(f.text(s, "sampling.guidance_interval")) : null);
             String trainingConfig = f.has(p, "provenance.training_config")
                     ? f.object(p, "provenance.training_config").toString() : null;
             Provenance provenance = new Provenance(f.text(p, "provenance.data_manifest_sha256"),

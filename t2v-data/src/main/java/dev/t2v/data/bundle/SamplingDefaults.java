@@ -1,5 +1,7 @@
 package dev.t2v.data.bundle;
 
+import dev.t2v.core.diffusion.GuidanceInterval;
+
 import java.util.Set;
 
 /**
@@ -8,11 +10,14 @@ import java.util.Set;
  * @param sampler {@code ddpm}, {@code ddim} or {@code dpmpp}
  * @param steps denoising steps, in [1, 1000]
  * @param guidance classifier-free guidance scale, in [0, 50] (1 = no guidance)
+ * @param guidanceInterval the timesteps guidance applies at ({@code guidance_interval}, {@code "LO,HI"}; absent =
+ *     every step)
  */
-public record SamplingDefaults(String sampler, int steps, double guidance) {
+public record SamplingDefaults(String sampler, int steps, double guidance, GuidanceInterval guidanceInterval) {
     public static final Set<String> SAMPLERS = Set.of("ddpm", "ddim", "dpmpp");
 
     public SamplingDefaults {
+        guidanceInterval = guidanceInterval == null ? GuidanceInterval.ALWAYS : guidanceInterval;
         if (sampler == null || !SAMPLERS.contains(sampler)) {
             throw new IllegalArgumentException("sampling sampler must be one of " + SAMPLERS + ", got " + sampler);
         }
@@ -26,6 +31,6 @@ public record SamplingDefaults(String sampler, int steps, double guidance) {
 
     /** DPM-Solver++ with 20 steps and guidance 5. */
     public static SamplingDefaults defaults() {
-        return new SamplingDefaults("dpmpp", 20, 5.0);
+        return new SamplingDefaults("dpmpp", 20, 5.0, GuidanceInterval.ALWAYS);
     }
 }

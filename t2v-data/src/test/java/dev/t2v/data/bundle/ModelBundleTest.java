@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
@@ -129,6 +130,26 @@ class ModelBundleTest {
         assertThat(json).contains("\"format_version\" : 1", "\"beta_schedule\" : \"scaled_linear\"",
                 "\"kind\" : \"onnx\"", "\"kind\" : \"onnx-vae\"", "\"scaling_factor\" : 0.18215",
                 "\"sampler\" : \"dpmpp\"", "\"data_manifest_sha256\" : \"abc123\"", "\"learning_rate\" : 0.001");
+    }
+
+    @Test
+    void aGuidanceIntervalRoundTripsAndOlderBundlesGuideEveryStep() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleInfo plain = info(CFG, textRef, codecRef);
+        BundleInfo limited = new BundleInfo(plain.denoiser(), plain.scheduler(), plain.textEncoder(), plain.codec(),
+                plain.video(), new SamplingDefaults("dpmpp", 20, 5.0, GuidanceInterval.parse("0,700")),
+                plain.provenance());
+        try (Denoiser m = Denoiser.create(CFG, 1)) {
+            ModelBundle.write(dir, limited, m.weights(), nullText(24));
+        }
+        assertThat(Files.readString(dir.resolve(ModelBundle.MODEL_JSON))).contains("\"guidance_interval\" : \"0,700\"");
+        assertThat(ModelBundle.read(dir).info().sampling().guidanceInterval()).isEqualTo(new GuidanceInterval(0, 700));
+        Path old = tmp.resolve("old");
+        try (Denoiser m = Denoiser.create(CFG, 1)) {
+            ModelBundle.write(old, plain, m.weights(), nullText(24));
+        }
+        assertThat(Files.readString(old.resolve(ModelBundle.MODEL_JSON))).doesNotContain("guidance_interval");
+        assertThat(ModelBundle.read(old).info().sampling().guidanceInterval()).isEqualTo(GuidanceInterval.ALWAYS);
     }
 
     @Test

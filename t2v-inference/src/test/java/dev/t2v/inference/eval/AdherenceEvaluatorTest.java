@@ -32,7 +32,7 @@ class AdherenceEvaluatorTest {
         List<PromptSpec> prompts = List.of(
                 new PromptSpec("a red circle moving left", new Combo(Colour.RED, Shape.CIRCLE, Direction.LEFT), false),
                 new PromptSpec("a blue square moving up", new Combo(Colour.BLUE, Shape.SQUARE, Direction.UP), true));
-        EvalOptions options = new EvalOptions(2, 4, 8, 2, 3.0, "ddim", 100);
+        EvalOptions options = new EvalOptions(2, 4, 8, 2, 3.0, "ddim", 100, null);
         List<String> stages = new ArrayList<>();
         AdherenceEvaluator.Result result;
         try (TextToVideoPipeline p = TinyModel.pipeline(TinyModel.write(dir), 5, PipelineOptions.defaults())) {
@@ -66,7 +66,7 @@ class AdherenceEvaluatorTest {
             boolean red = req.prompt().contains("red");
             return squareVideo(red ? new Color(230, 30, 30) : new Color(30, 200, 40), red ? 1 : 0, red ? 0 : 1,
                     req.frames());
-        }, prompts, new EvalOptions(3, 8, 8, 5, 5, "dpmpp", 40), null);
+        }, prompts, new EvalOptions(3, 8, 8, 5, 5, "dpmpp", 40, null), null);
         assertThat(seeds).containsExactly(40L, 41L, 42L, 43L, 44L, 45L);
         assertThat(result.report().all().allThree()).isEqualTo(1.0);
         assertThat(result.report().items()).hasSize(6);

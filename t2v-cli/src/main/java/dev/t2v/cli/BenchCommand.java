@@ -116,7 +116,7 @@ public final class BenchCommand implements Command {
             throw new UsageException("nothing to measure: give --presets or --samplers");
         }
 
-        BenchReport report = Benchmark.run(o, ctx.err());
+        BenchReport report = Benchmark.run(o, new TrainerStepTiming(), ctx.err());
         ctx.out().print(report.table());
         if (json != null) {
             report.writeJson(json);

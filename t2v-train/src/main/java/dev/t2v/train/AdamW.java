@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW (Loshchilov &amp; Hutter 2019) over named INDArrays, with PyTorch's update order: decoupled weight decay
@@ -42,6 +42,8 @@ public final class AdamW {
     private final Hyper hyper;
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
+    /** Scratch for each parameter's update, reused every step. */
+    private final Map<String, INDArray> update = new LinkedHashMap<>();
     private final Set<String> decayed = new TreeSet<>();
 
     /** Zero moments for every parameter. */
@@ -50,6 +52,7 @@ public final class AdamW {
         params.forEach((name, p) -> {
             m.put(name, Nd4j.zeros(p.dataType(), p.shape()));
             v.put(name, Nd4j.zeros(p.dataType(), p.shape()));
+            update.put(name, Nd4j.zeros(p.dataType(), p.shape()));
             if (decays(name, p.shape())) {
                 decayed.add(name);
             }
@@ -75,10 +78,11 @@ public final class AdamW {
         if (t < 1) {
             throw new IllegalArgumentException("update count t must be >= 1, got " + t);
         }
-        double b1 = hyper.beta1();
         double b2 = hyper.beta2();
-        double stepSize = lr / (1 - Math.pow(b1, t));
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+        // libnd4j's adam_updater computes u = m·lr·√(1−β2ᵗ)/(1−β1ᵗ) / (√v + ε'): with ε' = ε·√(1−β2ᵗ) that is
+        // PyTorch's lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). One native op per tensor updates m and v in place and writes
+        // u into a preallocated buffer, where the loop of element-wise ops it replaces made four temporaries.
+        double epsilon = hyper.epsilon() * Math.sqrt(1 - Math.pow(b2, t));
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String name = e.getKey();
             INDArray p = e.getValue();
@@ -91,19 +95,11 @@ public final class AdamW {
             if (decayed.contains(name) && hyper.weightDecay() > 0) {
                 p.muli(1 - lr * hyper.weightDecay());
             }
-            // Temporaries are closed at once: for a large model each is as big as the parameter, and leaving them
-            // to the garbage collector lets native memory pile up between collections.
-            try (INDArray scaled = g.mul(1 - b1)) {
-                mi.muli(b1).addi(scaled);
-            }
-            try (INDArray squared = g.mul(g)) {
-                vi.muli(b2).addi(squared.muli(1 - b2));
-            }
-            try (INDArray denom = Transforms.sqrt(vi, true)) {
-                denom.divi(bc2Sqrt).addi(hyper.epsilon());
-                try (INDArray update = mi.div(denom)) {
-                    p.subi(update.muli(stepSize));
-                }
+            INDArray u = update.get(name);
+            Nd4j.exec(new AdamUpdater(g, vi, mi, u, vi, mi, lr, hyper.beta1(), b2, epsilon, (int) (t - 1)));
+            // At lr 0 the op falls back to ε as its step size; PyTorch leaves p alone (but still moves the moments).
+            if (lr != 0) {
+                p.subi(u);
             }
         }
     }

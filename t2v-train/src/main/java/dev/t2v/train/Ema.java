@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An exponential moving average of the weights, the weights a bundle ships: {@code s ← d·s + (1−d)·w} after each
@@ -32,10 +33,10 @@ public final class Ema {
     /** Folds the current weights in, as the {@code update}-th update (0-based). */
     public void update(Map<String, INDArray> weights, long update) {
         double d = decay(maxDecay, update);
+        // s ← d·s, then s += (1−d)·w as BLAS axpy: two passes and no temporary per tensor.
         shadow.forEach((k, s) -> {
-            try (INDArray scaled = weights.get(k).mul(1 - d)) {
-                s.muli(d).addi(scaled);
-            }
+            INDArray w = weights.get(k);
+            Nd4j.getBlasWrapper().level1().axpy(s.length(), 1 - d, w, s.muli(d));
         });
     }
 

@@ -257,6 +257,7 @@ public final class Trainer {
         final DiffusionLoss loss;
         final AdamW adam;
         final Ema ema;
+        final OptimizerStep optimizerStep;
         final MetricsLog metrics;
         final Checkpoints checkpoints;
         final List<Batch> valBatches;
@@ -283,6 +284,7 @@ public final class Trainer {
             this.loss = loss;
             this.adam = adam;
             this.ema = ema;
+            this.optimizerStep = new OptimizerStep(model, loss, adam, ema, cfg.gradClip());
             this.metrics = metrics;
             this.checkpoints = checkpoints;
             this.valBatches = validationBatches();
@@ -340,12 +342,10 @@ public final class Trainer {
             for (int k = 0; k < micro; k++) {
                 batches.add(train.batch(cfg.seed(), epoch, position + k, cfg.batchSize(), textTokens));
             }
-            DiffusionLoss.StepGradients g = loss.accumulate(batches, cfg.seed(), step);
-            double norm = GradientClipping.clip(g.gradients().values(), cfg.gradClip());
             lr = cfg.lrSchedule().at(step, cfg.learningRate(), cfg.warmupSteps(), totalSteps);
-            if (Double.isFinite(g.loss()) && Double.isFinite(norm)) {
-                adam.step(model.weights(), g.gradients(), lr, updates + 1);
-                ema.update(model.weights(), updates);
+            OptimizerStep.Outcome g = optimizerStep.take(batches, cfg.seed(), step, lr, updates);
+            double norm = g.gradientNorm();
+            if (g.applied()) {
                 updates++;
                 nonFiniteInARow = 0;
                 smoothedLoss = Double.isNaN(smoothedLoss) ? g.loss()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -97,5 +98,44 @@ class AdamWTest {
         AdamW a = new AdamW(new AdamW.Hyper(B1, B2, EPS, WD), Map.of("w", Nd4j.zeros(DataType.FLOAT, 2, 2)));
         assertThatThrownBy(() -> a.load(Map.of("m/w", Nd4j.zeros(DataType.FLOAT, 3), "v/w", Nd4j.zeros(DataType.FLOAT, 2, 2))))
                 .hasMessageContaining("m/w");
+    }
+
+    @Test
+    void aZeroLearningRateMovesTheMomentsButNotTheWeights() {
+        Map<String, INDArray> p = Map.of("w", Nd4j.create(new double[] {1, -2, 3, 4}, new long[] {2, 2}, DataType.DOUBLE));
+        Map<String, INDArray> g = Map.of("w", Nd4j.create(new double[] {0.5, 0.5, -1, 2}, new long[] {2, 2},
+                DataType.DOUBLE));
+        AdamW a = new AdamW(new AdamW.Hyper(B1, B2, EPS, WD), p);
+        a.step(p, g, 0.0, 1);
+        assertClose(p.get("w").reshape(4), new double[] {1, -2, 3, 4});
+        assertClose(a.state().get("m/w").reshape(4), new double[] {0.05, 0.05, -0.1, 0.2});
+    }
+
+    @Test
+    void fiftyFloatUpdatesTrackTheDoubleReferenceWithinOneInTenThousand() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = 1000;
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = rng.nextGaussian();
+        }
+        Map<String, INDArray> p = Map.of("w", Nd4j.create(w, new long[] {n / 10, 10}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT));
+        AdamW a = new AdamW(new AdamW.Hyper(B1, B2, EPS, WD), p);
+        double[] m = new double[n];
+        double[] v = new double[n];
+        for (int t = 1; t <= 50; t++) {
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = rng.nextGaussian() * (i % 7 == 0 ? 1e-6 : 1); // tiny gradients exercise the epsilon term
+            }
+            a.step(p, Map.of("w", Nd4j.create(g, new long[] {n / 10, 10}, DataType.DOUBLE).castTo(DataType.FLOAT)),
+                    1e-3, t);
+            reference(w, m, v, g, 1e-3, t, WD);
+        }
+        INDArray actual = p.get("w").reshape(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(actual.getDouble(i)).as("element %d", i).isCloseTo(w[i], within(1e-4 * Math.max(1, Math.abs(w[i]))));
+        }
     }
 }

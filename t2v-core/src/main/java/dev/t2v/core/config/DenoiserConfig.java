@@ -130,7 +130,7 @@ public record DenoiserConfig(
         p.put("tiny", new DenoiserConfig(Architecture.LATTE, 4, 8, 4, 2, 32, 2, 4, 4.0, 384, 16,
                 true, true, 1e-6, 256));
         // 128 px output through an 8x VAE, MiniLM text, 4 heads x 64 dims: 8.0M parameters, 40.8 GFLOP per batch-8
-        // forward; a batch-8 training step takes about 4 s on a shared 2-core machine (DenoiserTiming).
+        // forward; a batch-8 training step takes about 2.5 s on a shared 2-core machine (t2v bench).
         p.put("demo", new DenoiserConfig(Architecture.LATTE, 4, 16, 8, 2, 256, 4, 4, 4.0, 384, 32,
                 true, true, 1e-6, 256));
         p.put("small", new DenoiserConfig(Architecture.LATTE, 4, 32, 8, 2, 384, 6, 6, 4.0, 512, 77,

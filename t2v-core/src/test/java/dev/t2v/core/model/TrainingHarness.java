@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The minimal training loop the tests and the timing program need: an MSE loss on {@code out} against a
+ * The minimal training loop the graph tests and {@link OpProfile} need: an MSE loss on {@code out} against a
  * {@code target} placeholder, trained with SameDiff's Adam. (The real trainer lives in t2v-train.)
  */
 final class TrainingHarness {

@@ -14,14 +14,18 @@ import java.util.HexFormat;
 
 /**
  * Copies class-path resources (model files inside dependency jars) to a cache directory once, so native libraries
- * can open them by path. Each file is checked against an expected SHA-256 on every use and re-extracted when it does
- * not match; extraction goes through a temp file and an atomic rename, so concurrent processes never see half a file.
+ * can open them by path. Each file is checked against an expected SHA-256 on every use (remembered while the file
+ * keeps its size and timestamp) and re-extracted when it does not match; extraction goes through a temp file and an
+ * atomic rename, so concurrent processes never see half a file.
  */
 public final class ResourceCache {
     /** Environment variable naming the cache root; the default is {@code ~/.cache/t2v}. */
     public static final String CACHE_ENV = "T2V_CACHE";
     /** System property naming the cache root; it wins over {@link #CACHE_ENV} (the build points tests at target/). */
     public static final String CACHE_PROPERTY = "t2v.cache";
+
+    /** Where {@link ModelFiles#sha256(Path, Path)} remembers the hashes of the extracted files between runs. */
+    static final String HASH_STAMPS = "sha256";
 
     private ResourceCache() {
     }
@@ -43,7 +47,7 @@ public final class ResourceCache {
      */
     public static Path extract(ClassLoader loader, String resource, Path target, String sha256, String artifactHint)
             throws IOException {
-        if (Files.isRegularFile(target) && ModelFiles.sha256(target).equals(sha256)) {
+        if (Files.isRegularFile(target) && ModelFiles.sha256(target, root().resolve(HASH_STAMPS)).equals(sha256)) {
             return target;
         }
         try (InputStream raw = loader.getResourceAsStream(resource)) {

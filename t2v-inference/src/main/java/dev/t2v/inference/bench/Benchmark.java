@@ -56,20 +56,22 @@ public final class Benchmark {
     private static final double GUIDANCE = 5.0;
 
     private final BenchOptions options;
+    private final TrainStep trainStep;
     private final PrintStream log;
     private final long startNanos = System.nanoTime();
     private final List<String> notes = new ArrayList<>();
     private final Path exportDir;
 
-    private Benchmark(BenchOptions options, PrintStream log) throws IOException {
+    private Benchmark(BenchOptions options, TrainStep trainStep, PrintStream log) throws IOException {
         this.options = options;
+        this.trainStep = trainStep;
         this.log = log;
         this.exportDir = Files.createTempDirectory("t2v-bench-onnx");
     }
 
-    /** Runs the benchmark, logging progress to {@code log}. */
-    public static BenchReport run(BenchOptions options, PrintStream log) throws IOException {
-        Benchmark b = new Benchmark(options, log);
+    /** Runs the benchmark, timing training with {@code trainStep}, logging progress to {@code log}. */
+    public static BenchReport run(BenchOptions options, TrainStep trainStep, PrintStream log) throws IOException {
+        Benchmark b = new Benchmark(options, java.util.Objects.requireNonNull(trainStep, "trainStep"), log);
         try {
             return b.run();
         } finally {
@@ -300,7 +302,7 @@ public final class Benchmark {
         }
         Inputs in = Inputs.random(cfg, batch, f, textLen, 97);
         log.printf(Locale.ROOT, "  samediff train step (batch %d, %d frames)...%n", batch, f);
-        TrainStep.Result res = TrainStep.time(model, in.x, in.t, in.text, in.mask, options.iterations());
+        TrainStep.Result res = trainStep.time(model, in.x, in.text, in.mask, options.iterations());
         r.trainFrames = f;
         r.trainMs = res.timedMs();
         r.firstTrainMs = res.firstMs();

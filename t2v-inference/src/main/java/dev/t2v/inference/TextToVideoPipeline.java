@@ -1,14 +1,15 @@
 package dev.t2v.inference;
 
+import dev.t2v.data.encode.BundleEncoders;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.Guidance;
 import dev.t2v.core.diffusion.Noise;
 import dev.t2v.core.diffusion.Scheduler;
 import dev.t2v.core.diffusion.Schedulers;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.encode.TextEncoder;
@@ -138,9 +139,9 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
         // Acquired in this order, released in reverse (here on failure, in close() otherwise).
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TextEncoder text = bundle.openTextEncoder();
+            TextEncoder text = BundleEncoders.openTextEncoder(bundle);
             opened.add(text);
-            LatentCodec codec = bundle.openCodec();
+            LatentCodec codec = BundleEncoders.openCodec(bundle);
             opened.add(codec);
             DenoiserBackend denoiser = DenoiserBackends.open(backend, bundle.directory(), info.denoiser());
             opened.add(denoiser);

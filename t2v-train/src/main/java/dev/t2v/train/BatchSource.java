@@ -1,6 +1,6 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 
 /**
  * Where the trainer's clips come from: a stateless, deterministic batch function, so that the {@code (epoch,

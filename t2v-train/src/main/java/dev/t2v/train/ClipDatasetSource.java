@@ -1,6 +1,6 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.data.manifest.ClipDataset;
 import dev.t2v.data.manifest.NullText;
 import dev.t2v.data.manifest.TrainingBatch;

@@ -5,7 +5,7 @@ import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.diffusion.TrainingTargets;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;

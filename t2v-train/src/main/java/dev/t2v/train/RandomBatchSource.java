@@ -1,6 +1,6 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -7,7 +7,7 @@ import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

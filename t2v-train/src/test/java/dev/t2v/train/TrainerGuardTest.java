@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.t2v.core.io.Safetensors;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.t2v.train;
 
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.bundle.NullTextEmbedding;
 
 /**
@@ -19,7 +20,7 @@ public interface BatchSource {
     int batchesPerEpoch(int batchSize);
 
     /** Batch {@code position} of epoch {@code epoch}, with captions cut or padded to {@code textTokens} tokens. */
-    Batch batch(long seed, long epoch, int position, int batchSize, int textTokens);
+    TrainingBatch batch(long seed, long epoch, int position, int batchSize, int textTokens);
 
     /** F, frames per clip. */
     int frames();

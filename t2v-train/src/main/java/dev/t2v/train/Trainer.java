@@ -1,5 +1,6 @@
 package dev.t2v.train;
 
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.Safetensors;
@@ -259,7 +260,7 @@ public final class Trainer {
         final Ema ema;
         final MetricsLog metrics;
         final Checkpoints checkpoints;
-        final List<Batch> valBatches;
+        final List<TrainingBatch> valBatches;
         final String gitRevision = ProcessInfo.gitRevision();
         long step;
         long updates;
@@ -336,7 +337,7 @@ public final class Trainer {
         void trainOneStep(ProgressBar bar, long end) throws IOException {
             long t0 = System.nanoTime();
             int micro = Math.min(cfg.accumulation(), batchesPerEpoch - position);
-            List<Batch> batches = new ArrayList<>(micro);
+            List<TrainingBatch> batches = new ArrayList<>(micro);
             for (int k = 0; k < micro; k++) {
                 batches.add(train.batch(cfg.seed(), epoch, position + k, cfg.batchSize(), textTokens));
             }
@@ -414,13 +415,13 @@ public final class Trainer {
             }
         }
 
-        List<Batch> validationBatches() {
+        List<TrainingBatch> validationBatches() {
             if (validation == null) {
                 return null;
             }
             int vb = Math.min(cfg.batchSize(), validation.size());
             int n = Math.min(cfg.valBatches(), validation.batchesPerEpoch(vb));
-            List<Batch> out = new ArrayList<>(n);
+            List<TrainingBatch> out = new ArrayList<>(n);
             for (int j = 0; j < n; j++) {
                 out.add(validation.batch(cfg.valSeed(), 0, j, vb, textTokens));
             }

@@ -1,5 +1,6 @@
 package dev.t2v.train;
 
+import dev.t2v.core.model.QuietGradients;
 import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
@@ -7,8 +8,6 @@ import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.diffusion.TrainingTargets;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.core.bundle.NullTextEmbedding;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class DiffusionLoss {
         SDVariable perSample = diff.mul(diff).mean(PER_SAMPLE, 1, 2, 3, 4); // [B,F,C,h,w] -> [B]
         perSample.mul(weight).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
-        buildGradientGraph(sd);
+        QuietGradients.create(sd);
         // Run the backward graph directly rather than through calculateGradients: that switches the graph's array
         // cache off on every call, so each step allocates every activation anew and leaves it to the garbage
         // collector (measured on demo, batch 8: 2.4x slower and 3 GB more RSS than with the cache).
@@ -101,22 +100,6 @@ public final class DiffusionLoss {
         }
         this.outputNames = outs.toArray(String[]::new);
         model.weights().forEach((name, w) -> accumulated.put(name, Nd4j.zeros(w.dataType(), w.shape())));
-    }
-
-    /**
-     * Builds the backward graph now. SameDiff M2.1 prints a line per differentiated op to {@code System.out} while
-     * doing so (an unconditional println), which would flood the CLI's output, so stdout is muted meanwhile.
-     */
-    private static void buildGradientGraph(SameDiff sd) {
-        synchronized (System.class) {
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(out);
-            }
-        }
     }
 
     public TrainingTargets targets() {

@@ -206,15 +206,7 @@ public final class ModelBundle {
     }
 
     private static void checkWeights(BundleInfo info, Map<String, INDArray> weights) {
-        TreeSet<String> expected = new TreeSet<>(Denoiser.parameterNamesFor(info.denoiser()));
-        if (!expected.equals(new TreeSet<>(weights.keySet()))) {
-            TreeSet<String> missing = new TreeSet<>(expected);
-            missing.removeAll(weights.keySet());
-            TreeSet<String> extra = new TreeSet<>(weights.keySet());
-            extra.removeAll(expected);
-            throw new IllegalArgumentException("the weights do not fit the denoiser config: missing " + missing
-                    + ", unexpected " + extra);
-        }
+        Denoiser.requireWeightNames(info.denoiser(), weights.keySet());
         for (Map.Entry<String, INDArray> e : weights.entrySet()) {
             INDArray w = e.getValue();
             if (w.isNaN().any() || w.isInfinite().any()) {

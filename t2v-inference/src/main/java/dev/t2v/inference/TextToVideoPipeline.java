@@ -264,19 +264,9 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
     /** One prompt's tokens, trimmed to its last real token: {@code [1,T,D]} and mask {@code [1,T]}. */
     record TextRow(INDArray embedding, INDArray mask) {
         static TextRow of(TextEmbeddings e, int row) {
-            INDArray mask = e.mask().getRow(row); // [T]
-            float[] m = mask.castTo(DataType.FLOAT).toFloatVector();
-            int length = 0;
-            for (int i = 0; i < m.length; i++) {
-                if (m[i] != 0) {
-                    length = i + 1;
-                }
-            }
-            length = Math.max(1, length); // an all-padding row keeps one (masked) token: T must be >= 1
-            INDArray emb = e.embeddings().get(NDArrayIndex.point(row), NDArrayIndex.interval(0, length),
-                    NDArrayIndex.all()); // [T,D]
-            return new TextRow(emb.reshape(1, length, emb.size(1)).dup().castTo(DataType.FLOAT),
-                    mask.get(NDArrayIndex.interval(0, length)).reshape(1, length).dup().castTo(DataType.FLOAT));
+            // An all-padding row keeps one (masked) token: T must be >= 1.
+            TextEmbeddings r = e.row(row, Math.max(1, e.tokens(row)));
+            return new TextRow(r.embeddings(), r.mask());
         }
 
         int length() {

@@ -1,10 +1,8 @@
-package dev.t2v.inference.ort;
+package dev.t2v.core.model;
 
 import dev.t2v.core.config.DenoiserConfig;
-import dev.t2v.core.model.Denoiser;
-import dev.t2v.core.model.DenoiserMath;
-import dev.t2v.data.onnx.ElementType;
-import dev.t2v.data.onnx.OnnxModelWriter;
+import dev.t2v.core.onnx.ElementType;
+import dev.t2v.core.onnx.OnnxModelWriter;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

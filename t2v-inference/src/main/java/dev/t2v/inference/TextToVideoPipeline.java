@@ -122,7 +122,7 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
     }
 
     /**
-     * Loads a model bundle (docs/formats.md, "Model bundle"): its config, EMA weights, null-text embedding, text encoder
+     * Loads a model bundle (docs/formats.md): its config, EMA weights, null-text embedding, text encoder
      * and codec, with the bundle's {@code video} and {@code sampling} sections as the request defaults.
      *
      * @throws IOException                   naming the file when the bundle is incomplete or malformed

@@ -1,6 +1,6 @@
 package dev.t2v.cli;
 
-import dev.t2v.train.Batch;
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.train.ClipDatasetSource;
 import dev.t2v.train.Detectability;
 import dev.t2v.train.TrainingConfig;
@@ -56,7 +56,7 @@ public final class ScheduleCheckCommand implements Command {
                 throw new UsageException("--data: the " + cfg.trainSplit() + " split of " + data + " has no clips");
             }
             for (int i = 0; i < n; i++) {
-                Batch b = train.batch(cfg.seed(), 0, i, 1, 1);
+                TrainingBatch b = train.batch(cfg.seed(), 0, i, 1, 1);
                 energies.add(Detectability.measure(b.latents().slice(0)));
             }
         }

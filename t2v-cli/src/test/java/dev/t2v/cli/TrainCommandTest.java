@@ -2,7 +2,7 @@ package dev.t2v.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.preprocess.PreprocessFixtures;
 import dev.t2v.train.Checkpoints;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package dev.t2v.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.t2v.core.util.ProgressBar;
-import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.preprocess.PreprocessFixtures;
 import dev.t2v.data.synthetic.SyntheticSet;
 import dev.t2v.data.synthetic.SyntheticSpec;

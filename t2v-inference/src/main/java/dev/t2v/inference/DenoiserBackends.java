@@ -1,5 +1,6 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.inference.ort.OrtBackend;
@@ -12,9 +13,6 @@ import java.util.Objects;
 
 /** Opens the denoiser of a model bundle on a chosen {@link Backend}. */
 public final class DenoiserBackends {
-    /** The bundle's weights file (EMA weights, PyTorch-style names). */
-    public static final String WEIGHTS_FILE = "denoiser.safetensors";
-
     private DenoiserBackends() {
     }
 
@@ -27,7 +25,7 @@ public final class DenoiserBackends {
     public static DenoiserBackend open(Backend backend, Path bundleDir, DenoiserConfig config) throws IOException {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(config, "config");
-        Path weights = bundleDir.resolve(WEIGHTS_FILE);
+        Path weights = bundleDir.resolve(ModelBundle.DENOISER_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "no denoiser weights in the model bundle");
         }

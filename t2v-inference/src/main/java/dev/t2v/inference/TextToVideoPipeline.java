@@ -1,14 +1,15 @@
 package dev.t2v.inference;
 
+import dev.t2v.data.encode.BundleEncoders;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.Guidance;
 import dev.t2v.core.diffusion.Noise;
 import dev.t2v.core.diffusion.Scheduler;
 import dev.t2v.core.diffusion.Schedulers;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.encode.TextEncoder;
@@ -121,7 +122,7 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
     }
 
     /**
-     * Loads a model bundle (FORMATS.md "Model bundle"): its config, EMA weights, null-text embedding, text encoder
+     * Loads a model bundle (docs/formats.md): its config, EMA weights, null-text embedding, text encoder
      * and codec, with the bundle's {@code video} and {@code sampling} sections as the request defaults.
      *
      * @throws IOException                   naming the file when the bundle is incomplete or malformed
@@ -138,9 +139,9 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
         // Acquired in this order, released in reverse (here on failure, in close() otherwise).
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TextEncoder text = bundle.openTextEncoder();
+            TextEncoder text = BundleEncoders.openTextEncoder(bundle);
             opened.add(text);
-            LatentCodec codec = bundle.openCodec();
+            LatentCodec codec = BundleEncoders.openCodec(bundle);
             opened.add(codec);
             DenoiserBackend denoiser = DenoiserBackends.open(backend, bundle.directory(), info.denoiser());
             opened.add(denoiser);
@@ -263,19 +264,9 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
     /** One prompt's tokens, trimmed to its last real token: {@code [1,T,D]} and mask {@code [1,T]}. */
     record TextRow(INDArray embedding, INDArray mask) {
         static TextRow of(TextEmbeddings e, int row) {
-            INDArray mask = e.mask().getRow(row); // [T]
-            float[] m = mask.castTo(DataType.FLOAT).toFloatVector();
-            int length = 0;
-            for (int i = 0; i < m.length; i++) {
-                if (m[i] != 0) {
-                    length = i + 1;
-                }
-            }
-            length = Math.max(1, length); // an all-padding row keeps one (masked) token: T must be >= 1
-            INDArray emb = e.embeddings().get(NDArrayIndex.point(row), NDArrayIndex.interval(0, length),
-                    NDArrayIndex.all()); // [T,D]
-            return new TextRow(emb.reshape(1, length, emb.size(1)).dup().castTo(DataType.FLOAT),
-                    mask.get(NDArrayIndex.interval(0, length)).reshape(1, length).dup().castTo(DataType.FLOAT));
+            // An all-padding row keeps one (masked) token: T must be >= 1.
+            TextEmbeddings r = e.row(row, Math.max(1, e.tokens(row)));
+            return new TextRow(r.embeddings(), r.mask());
         }
 
         int length() {

@@ -1,6 +1,6 @@
 package dev.t2v.inference;
 
-import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.ShapeDetection;
 import dev.t2v.data.synthetic.ShapeDetector;

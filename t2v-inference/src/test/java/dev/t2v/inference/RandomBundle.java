@@ -1,15 +1,16 @@
 package dev.t2v.inference;
 
+import dev.t2v.data.encode.BundleEncoders;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.CodecRef;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
-import dev.t2v.data.bundle.Provenance;
-import dev.t2v.data.bundle.SamplingDefaults;
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.Provenance;
+import dev.t2v.core.bundle.SamplingDefaults;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.encode.TextEncoder;
@@ -74,10 +75,10 @@ public final class RandomBundle {
         }
         CodecRef codec;
         try (OnnxVae v = OnnxVae.fromDirectory(vae.dir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR))) {
-            codec = CodecRef.of(v);
+            codec = BundleEncoders.ref(v);
         }
         int size = cfg.latentSize() * codec.downsample();
-        BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), TextEncoderRef.miniLm(maxTokens), codec,
+        BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), BundleEncoders.miniLm(maxTokens), codec,
                 new VideoSpec(cfg.frames(), 8, size), SamplingDefaults.defaults(),
                 new Provenance("random-init", 0, 0, seed, null, java.time.Instant.now().toString(), null,
                         Provenance.currentVersion()));

@@ -1,15 +1,16 @@
 package dev.t2v.inference;
 
+import dev.t2v.data.encode.BundleEncoders;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.CodecRef;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
-import dev.t2v.data.bundle.Provenance;
-import dev.t2v.data.bundle.SamplingDefaults;
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.Provenance;
+import dev.t2v.core.bundle.SamplingDefaults;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEmbeddings;
@@ -49,11 +50,11 @@ public final class TinyBundle {
             INDArray e = empty.embeddings().get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()).dup(); // [T0,D]
             INDArray m = empty.mask().getRow(0).dup(); // [T0]
             nullText = new NullTextEmbedding(e, m);
-            textRef = TextEncoderRef.onnx(enc);
+            textRef = BundleEncoders.ref(enc);
         }
         CodecRef codecRef;
         try (OnnxVae vae = OnnxVae.fromDirectory(files.vaeDir(), OnnxVae.Options.of(TinyModel.SCALING_FACTOR))) {
-            codecRef = CodecRef.of(vae);
+            codecRef = BundleEncoders.ref(vae);
         }
         BundleInfo info = new BundleInfo(cfg, TinyModel.scheduler(), textRef, codecRef, new VideoSpec(FRAMES, FPS, SIZE),
                 new SamplingDefaults("ddim", 3, 4.0, null),

@@ -1,6 +1,7 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.core.bundle.NullTextEmbedding;
 
 /**
  * Where the trainer's clips come from: a stateless, deterministic batch function, so that the {@code (epoch,
@@ -19,7 +20,7 @@ public interface BatchSource {
     int batchesPerEpoch(int batchSize);
 
     /** Batch {@code position} of epoch {@code epoch}, with captions cut or padded to {@code textTokens} tokens. */
-    Batch batch(long seed, long epoch, int position, int batchSize, int textTokens);
+    TrainingBatch batch(long seed, long epoch, int position, int batchSize, int textTokens);
 
     /** F, frames per clip. */
     int frames();

@@ -1,8 +1,8 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.CodecRef;
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package dev.t2v.train;
 
 import dev.t2v.core.io.Safetensors;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

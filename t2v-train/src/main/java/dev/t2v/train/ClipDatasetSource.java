@@ -1,8 +1,7 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.data.manifest.ClipDataset;
-import dev.t2v.data.manifest.NullText;
 import dev.t2v.data.manifest.TrainingBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,8 +14,7 @@ public final class ClipDatasetSource implements BatchSource, AutoCloseable {
 
     public ClipDatasetSource(ClipDataset data) {
         this.data = data;
-        NullText n = data.nullText();
-        this.nullText = new NullTextEmbedding(n.embedding(), n.mask());
+        this.nullText = data.nullText();
     }
 
     /** Opens the clips of one split of a {@code t2v preprocess} output directory. */
@@ -39,9 +37,8 @@ public final class ClipDatasetSource implements BatchSource, AutoCloseable {
     }
 
     @Override
-    public Batch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
-        TrainingBatch b = data.batch(seed, epoch, position, batchSize, textTokens);
-        return new Batch(b.latents(), b.text(), b.textMask());
+    public TrainingBatch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
+        return data.batch(seed, epoch, position, batchSize, textTokens);
     }
 
     @Override

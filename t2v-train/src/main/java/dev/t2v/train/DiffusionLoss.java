@@ -1,13 +1,13 @@
 package dev.t2v.train;
 
+import dev.t2v.core.model.QuietGradients;
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.diffusion.TrainingTargets;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.NullTextEmbedding;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +84,7 @@ public final class DiffusionLoss {
         SDVariable perSample = diff.mul(diff).mean(PER_SAMPLE, 1, 2, 3, 4); // [B,F,C,h,w] -> [B]
         perSample.mul(weight).sum().rename(LOSS);
         sd.setLossVariables(LOSS);
-        buildGradientGraph(sd);
+        QuietGradients.create(sd);
         // Run the backward graph directly rather than through calculateGradients: that switches the graph's array
         // cache off on every call, so each step allocates every activation anew and leaves it to the garbage
         // collector (measured on demo, batch 8: 2.4x slower and 3 GB more RSS than with the cache).
@@ -102,22 +102,6 @@ public final class DiffusionLoss {
         model.weights().forEach((name, w) -> accumulated.put(name, Nd4j.zeros(w.dataType(), w.shape())));
     }
 
-    /**
-     * Builds the backward graph now. SameDiff M2.1 prints a line per differentiated op to {@code System.out} while
-     * doing so (an unconditional println), which would flood the CLI's output, so stdout is muted meanwhile.
-     */
-    private static void buildGradientGraph(SameDiff sd) {
-        synchronized (System.class) {
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(out);
-            }
-        }
-    }
-
     public TrainingTargets targets() {
         return targets;
     }
@@ -130,12 +114,12 @@ public final class DiffusionLoss {
      * @return gradients (buffers owned by this object, overwritten by the next call) and the step's mean loss, NaN or
      *     ∞ when any sample's is
      */
-    public StepGradients accumulate(List<Batch> microBatches, long seed, long step) {
-        int total = microBatches.stream().mapToInt(Batch::size).sum();
+    public StepGradients accumulate(List<TrainingBatch> microBatches, long seed, long step) {
+        int total = microBatches.stream().mapToInt(TrainingBatch::size).sum();
         int offset = 0;
         double lossSum = 0;
         for (int k = 0; k < microBatches.size(); k++) {
-            Batch b = microBatches.get(k);
+            TrainingBatch b = microBatches.get(k);
             SplittableRandom[] rngs = new SplittableRandom[b.size()];
             for (int i = 0; i < rngs.length; i++) {
                 rngs[i] = TrainingRandom.forSample(seed, step, offset + i);
@@ -168,11 +152,11 @@ public final class DiffusionLoss {
      * The mean loss over {@code batches} at fixed timesteps and noise: batch j's samples draw from
      * {@link TrainingRandom#forValidation}{@code (valSeed, j)}, split once per sample; no caption dropout.
      */
-    public double validationLoss(List<Batch> batches, long valSeed) {
+    public double validationLoss(List<TrainingBatch> batches, long valSeed) {
         double sum = 0;
         int n = 0;
         for (int j = 0; j < batches.size(); j++) {
-            Batch b = batches.get(j);
+            TrainingBatch b = batches.get(j);
             SplittableRandom base = TrainingRandom.forValidation(valSeed, j);
             SplittableRandom[] rngs = new SplittableRandom[b.size()];
             for (int i = 0; i < rngs.length; i++) {
@@ -187,7 +171,7 @@ public final class DiffusionLoss {
     }
 
     /** Closes the feed arrays made by {@link #prepare} (not the batch's own, which the caller may reuse). */
-    private static void release(Map<String, INDArray> feed, Batch b) {
+    private static void release(Map<String, INDArray> feed, TrainingBatch b) {
         for (INDArray a : feed.values()) {
             if (a != b.latents() && a != b.text() && a != b.textMask() && a.closeable()) {
                 a.close();
@@ -196,7 +180,7 @@ public final class DiffusionLoss {
     }
 
     /** The graph's feed for a clean batch: noised latents, timesteps, (dropped-out) text, target and loss weights. */
-    Map<String, INDArray> prepare(Batch b, SplittableRandom[] rngs, boolean training, int samplesInStep) {
+    Map<String, INDArray> prepare(TrainingBatch b, SplittableRandom[] rngs, boolean training, int samplesInStep) {
         int n = b.size();
         long[] shape = b.latents().shape();
         long[] one = shape.clone();

@@ -1,6 +1,9 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.core.bundle.NullTextEmbedding;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,7 +55,7 @@ public final class RandomBatchSource implements BatchSource {
     }
 
     @Override
-    public Batch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
+    public TrainingBatch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
         if (position < 0 || position >= batchesPerEpoch(batchSize)) {
             throw new IndexOutOfBoundsException("position " + position + " outside the epoch's "
                     + batchesPerEpoch(batchSize) + " batches");
@@ -62,7 +65,9 @@ public final class RandomBatchSource implements BatchSource {
         float[] lat = new float[batchSize * per];
         float[] text = new float[batchSize * textTokens * textDim];
         float[] mask = new float[batchSize * textTokens];
+        List<String> ids = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
+            ids.add("random-" + order[position * batchSize + i]);
             SplittableRandom r = new SplittableRandom(TrainingRandom.mix(dataSeed + order[position * batchSize + i]));
             for (int j = 0; j < per; j++) {
                 lat[i * per + j] = (float) r.nextGaussian();
@@ -75,9 +80,9 @@ public final class RandomBatchSource implements BatchSource {
                 mask[i * textTokens + j] = 1;
             }
         }
-        return new Batch(Nd4j.create(lat, new long[] {batchSize, frames, channels, latentSize, latentSize}, 'c'),
+        return new TrainingBatch(Nd4j.create(lat, new long[] {batchSize, frames, channels, latentSize, latentSize}, 'c'),
                 Nd4j.create(text, new long[] {batchSize, textTokens, textDim}, 'c'),
-                Nd4j.create(mask, new long[] {batchSize, textTokens}, 'c'));
+                Nd4j.create(mask, new long[] {batchSize, textTokens}, 'c'), ids);
     }
 
     private int[] order(long seed, long epoch) {

@@ -1,14 +1,15 @@
 package dev.t2v.train;
 
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.core.util.ProgressBar;
-import dev.t2v.data.bundle.BundleInfo;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.Provenance;
-import dev.t2v.data.bundle.SamplingDefaults;
+import dev.t2v.core.bundle.BundleInfo;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.Provenance;
+import dev.t2v.core.bundle.SamplingDefaults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -260,7 +261,7 @@ public final class Trainer {
         final OptimizerStep optimizerStep;
         final MetricsLog metrics;
         final Checkpoints checkpoints;
-        final List<Batch> valBatches;
+        final List<TrainingBatch> valBatches;
         final String gitRevision = ProcessInfo.gitRevision();
         long step;
         long updates;
@@ -338,7 +339,7 @@ public final class Trainer {
         void trainOneStep(ProgressBar bar, long end) throws IOException {
             long t0 = System.nanoTime();
             int micro = Math.min(cfg.accumulation(), batchesPerEpoch - position);
-            List<Batch> batches = new ArrayList<>(micro);
+            List<TrainingBatch> batches = new ArrayList<>(micro);
             for (int k = 0; k < micro; k++) {
                 batches.add(train.batch(cfg.seed(), epoch, position + k, cfg.batchSize(), textTokens));
             }
@@ -414,13 +415,13 @@ public final class Trainer {
             }
         }
 
-        List<Batch> validationBatches() {
+        List<TrainingBatch> validationBatches() {
             if (validation == null) {
                 return null;
             }
             int vb = Math.min(cfg.batchSize(), validation.size());
             int n = Math.min(cfg.valBatches(), validation.batchesPerEpoch(vb));
-            List<Batch> out = new ArrayList<>(n);
+            List<TrainingBatch> out = new ArrayList<>(n);
             for (int j = 0; j < n; j++) {
                 out.add(validation.batch(cfg.valSeed(), 0, j, vb, textTokens));
             }

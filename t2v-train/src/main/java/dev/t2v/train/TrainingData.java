@@ -1,8 +1,9 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.CodecRef;
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.data.encode.BundleEncoders;
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.manifest.DatasetInfo;
@@ -79,8 +80,8 @@ public final class TrainingData implements AutoCloseable {
     private TextEncoderRef textEncoder(ModelFiles o) throws IOException {
         Path model = o.textModel();
         Path tokenizer = o.tokenizer();
-        if (model == null && info.textEncoderId().equals(TextEncoderRef.miniLmId())) {
-            return TextEncoderRef.miniLm(info.maxTokens());
+        if (model == null && info.textEncoderId().equals(BundleEncoders.miniLmId())) {
+            return BundleEncoders.miniLm(info.maxTokens());
         }
         if (model == null && info.textModel() != null && info.textTokenizer() != null) {
             model = Path.of(info.textModel());
@@ -100,7 +101,7 @@ public final class TrainingData implements AutoCloseable {
                 throw new IOException("text encoder " + model + " is " + enc.id() + " (dim " + enc.dim()
                         + ") but the dataset was made with " + info.textEncoderId() + " (dim " + info.textDim() + ")");
             }
-            return TextEncoderRef.onnx(enc);
+            return BundleEncoders.ref(enc);
         }
     }
 
@@ -127,7 +128,7 @@ public final class TrainingData implements AutoCloseable {
                 throw new IOException("codec " + vae.decoderFile() + " is " + vae.id() + " but the dataset was made "
                         + "with " + info.codecId());
             }
-            return CodecRef.of(vae);
+            return BundleEncoders.ref(vae);
         }
     }
 

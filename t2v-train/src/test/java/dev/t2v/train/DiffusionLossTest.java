@@ -1,5 +1,6 @@
 package dev.t2v.train;
 
+import dev.t2v.data.manifest.TrainingBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -7,7 +8,7 @@ import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +45,8 @@ class DiffusionLossTest {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
             // Caption dropout and min-SNR weighting on, so per-sample draws and weights are exercised too.
             DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 5.0, 0.5, data.nullText());
-            Batch four = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
-            List<Batch> ones = new ArrayList<>();
+            TrainingBatch four = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
+            List<TrainingBatch> ones = new ArrayList<>();
             for (int p = 0; p < 4; p++) {
                 ones.add(data.batch(SEED, 0, p, 1, TrainFixtures.TOKENS));
             }
@@ -74,7 +75,7 @@ class DiffusionLossTest {
     void theSameSeedStepAndSampleGiveTheSameInputs() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
             DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.5, data.nullText());
-            Batch b = data.batch(SEED, 0, 0, 3, TrainFixtures.TOKENS);
+            TrainingBatch b = data.batch(SEED, 0, 0, 3, TrainFixtures.TOKENS);
             Map<String, INDArray> a = loss.prepare(b, rngs(1, 2, 3), true, 3);
             Map<String, INDArray> c = loss.prepare(b, rngs(1, 2, 3), true, 3);
             Map<String, INDArray> d = loss.prepare(b, rngs(1, 2, 4), true, 3);
@@ -95,7 +96,7 @@ class DiffusionLossTest {
     @Test
     void captionDropoutReplacesCaptionsWithTheNullEmbeddingAtItsRate() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
-            Batch b = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
+            TrainingBatch b = data.batch(SEED, 0, 0, 4, TrainFixtures.TOKENS);
             NullTextEmbedding empty = data.nullText().padded(TrainFixtures.TOKENS);
 
             DiffusionLoss always = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 1.0, data.nullText());
@@ -110,7 +111,7 @@ class DiffusionLossTest {
         }
         try (Denoiser m = Denoiser.create(tiny, 7)) {
             DiffusionLoss tenth = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.1, data.nullText());
-            Batch one = data.batch(SEED, 0, 0, 1, TrainFixtures.TOKENS);
+            TrainingBatch one = data.batch(SEED, 0, 0, 1, TrainFixtures.TOKENS);
             int dropped = 0;
             int n = 2000;
             for (int s = 0; s < n; s++) {
@@ -128,7 +129,7 @@ class DiffusionLossTest {
     void validationLossIsReproducibleAndDependsOnlyOnTheValidationSeed() {
         try (Denoiser m = Denoiser.create(tiny, 7)) {
             DiffusionLoss loss = new DiffusionLoss(m, SchedulerConfig.seed(), TimestepSampling.UNIFORM, 0, 0.1, data.nullText());
-            List<Batch> val = List.of(data.batch(1, 0, 0, 2, TrainFixtures.TOKENS), data.batch(1, 0, 1, 2, TrainFixtures.TOKENS));
+            List<TrainingBatch> val = List.of(data.batch(1, 0, 0, 2, TrainFixtures.TOKENS), data.batch(1, 0, 1, 2, TrainFixtures.TOKENS));
             double a = loss.validationLoss(val, 77);
             loss.accumulate(List.of(data.batch(SEED, 0, 0, 2, TrainFixtures.TOKENS)), SEED, 0); // no effect on it
             assertThat(loss.validationLoss(val, 77)).isEqualTo(a);

@@ -1,7 +1,8 @@
 package dev.t2v.train;
 
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.data.encode.BundleEncoders;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
@@ -24,7 +25,7 @@ final class TrainFixtures {
 
     /** References for bundles without a codec (the tests that need one add it). */
     static BundleRefs refs() {
-        return new BundleRefs(TextEncoderRef.miniLm(TOKENS), null, new VideoSpec(FRAMES, 8.0, 64));
+        return new BundleRefs(BundleEncoders.miniLm(TOKENS), null, new VideoSpec(FRAMES, 8.0, 64));
     }
 
     /** The tiny preset, batch 2, constant lr 1e-3, no caption dropout unless a layer says otherwise. */

@@ -2,8 +2,8 @@ package dev.t2v.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.t2v.core.config.DenoiserConfig;
-import dev.t2v.data.bundle.TextEncoderRef;
-import dev.t2v.data.bundle.VideoSpec;
+import dev.t2v.core.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.VideoSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +63,6 @@ public final class TrainThroughput {
                         + "peak RSS %.0f MB | rates %s%n",
                 preset, p.parameterCount() / 1e6, batch, p.frames(), p.tokensPerFrame(), p.maxTextTokens(),
                 p.textDim(), median, steps, batch / median, first, r.peakRssBytes() / 1e6, Arrays.toString(rates));
-        dev.t2v.data.bundle.ModelBundle.deleteRecursively(run);
+        dev.t2v.core.bundle.ModelBundle.deleteRecursively(run);
     }
 }

@@ -1,10 +1,11 @@
 package dev.t2v.train;
 
+import dev.t2v.data.encode.BundleEncoders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.TextEncoderRef;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.TextEncoderRef;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.encode.TextEncoder;
@@ -50,8 +51,8 @@ class TrainerEndToEndTest {
         assertThat(bundle.info().textEncoder().kind()).isEqualTo(TextEncoderRef.Kind.ONNX);
         assertThat(bundle.info().provenance().steps()).isEqualTo(100);
         assertThat(Files.isRegularFile(bundle.directory().resolve("codec/decoder.onnx"))).isTrue();
-        try (Denoiser model = bundle.loadDenoiser(); TextEncoder text = bundle.openTextEncoder();
-                LatentCodec codec = bundle.openCodec()) {
+        try (Denoiser model = bundle.loadDenoiser(); TextEncoder text = BundleEncoders.openTextEncoder(bundle);
+                LatentCodec codec = BundleEncoders.openCodec(bundle)) {
             TextEmbeddings e = text.encode(List.of("a red circle moving left"));
             INDArray x = Nd4j.zeros(1, TinyDataset.FRAMES, 4, 8, 8);
             INDArray out = model.forward(x, Nd4j.create(new float[] {500f}, new long[] {1}, 'c'), e.embeddings(),

@@ -1,11 +1,12 @@
 package dev.t2v.train;
 
+import dev.t2v.data.manifest.TrainingBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.t2v.core.io.Safetensors;
-import dev.t2v.data.bundle.ModelBundle;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ class TrainerGuardTest {
             }
 
             @Override
-            public Batch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
-                Batch b = data.batch(seed, epoch, position, batchSize, textTokens);
+            public TrainingBatch batch(long seed, long epoch, int position, int batchSize, int textTokens) {
+                TrainingBatch b = data.batch(seed, epoch, position, batchSize, textTokens);
                 if (epoch == 0 && nanPositions.contains(position)) {
                     b.latents().putScalar(new long[] {0, 0, 0, 1, 1}, Float.NaN);
                 }

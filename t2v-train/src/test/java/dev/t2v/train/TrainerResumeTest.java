@@ -3,7 +3,7 @@ package dev.t2v.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.t2v.data.bundle.ModelBundle;
+import dev.t2v.core.bundle.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The diffusion denoiser: predicts the noise (or v / x0, as trained) for latents {@code x [B,F,C,H,W]} at timesteps
@@ -108,6 +110,32 @@ public interface Denoiser extends AutoCloseable {
     /** The parameter names a config builds, in model order, without building anything. */
     static List<String> parameterNamesFor(DenoiserConfig cfg) {
         return parameterSpecs(cfg).stream().map(ParamSpec::name).toList();
+    }
+
+    /**
+     * Checks that {@code names} are exactly the parameters {@code cfg} builds: the one weight-name check of loading,
+     * exporting and writing a bundle.
+     *
+     * @throws IllegalArgumentException naming the missing or unexpected weights
+     */
+    static void requireWeightNames(DenoiserConfig cfg, Set<String> names) {
+        List<String> expected = parameterNamesFor(cfg);
+        List<String> missing = expected.stream().filter(n -> !names.contains(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("missing weight(s) " + summary(missing) + " for this "
+                    + cfg.architecture() + " config");
+        }
+        TreeSet<String> unexpected = new TreeSet<>(names);
+        expected.forEach(unexpected::remove);
+        if (!unexpected.isEmpty()) {
+            throw new IllegalArgumentException("unexpected weight(s) " + summary(List.copyOf(unexpected))
+                    + " for this " + cfg.architecture() + " config");
+        }
+    }
+
+    private static String summary(List<String> names) {
+        return names.size() <= 5 ? "'" + String.join("', '", names) + "'"
+                : "'" + String.join("', '", names.subList(0, 5)) + "' and " + (names.size() - 5) + " more";
     }
 
     private static List<ParamSpec> parameterSpecs(DenoiserConfig cfg) {

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The layers both denoiser graphs are built from, written out of plain SameDiff ops because ND4J's own versions differ
- * from PyTorch's (see PROBES.md): LayerNorm with epsilon, tanh-GELU, attention with biases and masks.
+ * from PyTorch's: LayerNorm with epsilon, tanh-GELU, attention with biases and masks.
  *
  * <p>Shapes with a batch, frame or text length that is only known at run time are built from {@code shape()} ops
  * ({@link #dims}), so one graph serves every B, F and T.

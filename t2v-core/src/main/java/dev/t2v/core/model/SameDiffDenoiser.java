@@ -7,13 +7,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * What both denoisers share: owning the SameDiff graph and its parameter arrays, the placeholders, input checks,
@@ -76,14 +74,10 @@ abstract class SameDiffDenoiser implements Denoiser {
      */
     static Map<String, INDArray> checkedCopy(DenoiserConfig cfg, List<ParamSpec> specs, Map<String, INDArray> weights,
                                              DataType dtype) {
-        List<String> missing = new ArrayList<>();
+        Denoiser.requireWeightNames(cfg, weights.keySet());
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (ParamSpec spec : specs) {
             INDArray w = weights.get(spec.name());
-            if (w == null) {
-                missing.add(spec.name());
-                continue;
-            }
             if (!Arrays.equals(w.shape(), spec.shape())) {
                 throw new IllegalArgumentException("weight '" + spec.name() + "' has shape " + Arrays.toString(w.shape())
                         + ", expected " + Arrays.toString(spec.shape()) + " for this " + cfg.architecture() + " config");
@@ -94,22 +88,7 @@ abstract class SameDiffDenoiser implements Denoiser {
             }
             out.put(spec.name(), w.dataType() == dtype ? w.dup('c') : w.castTo(dtype).dup('c'));
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("missing weight(s) " + summary(missing) + " for this "
-                    + cfg.architecture() + " config");
-        }
-        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
-        unexpected.removeAll(out.keySet());
-        if (!unexpected.isEmpty()) {
-            throw new IllegalArgumentException("unexpected weight(s) " + summary(new ArrayList<>(unexpected))
-                    + " for this " + cfg.architecture() + " config");
-        }
         return out;
-    }
-
-    private static String summary(List<String> names) {
-        return names.size() <= 5 ? "'" + String.join("', '", names) + "'"
-                : "'" + String.join("', '", names.subList(0, 5)) + "' and " + (names.size() - 5) + " more";
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.t2v.data.encode;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Per-token text embeddings of a batch of prompts.
@@ -38,6 +39,31 @@ public record TextEmbeddings(INDArray embeddings, INDArray mask) {
 
     public int dim() {
         return (int) embeddings.size(2);
+    }
+
+    /**
+     * Row {@code row}'s token count: one past its mask's last 1 (0 for an all-padding row). Both BERT and CLIP styles
+     * pad on the right, so the real tokens are this prefix.
+     */
+    public int tokens(int row) {
+        float[] m = mask.getRow(row).toFloatVector();
+        int n = 0;
+        for (int i = 0; i < m.length; i++) {
+            if (m[i] != 0) {
+                n = i + 1;
+            }
+        }
+        return n;
+    }
+
+    /** Row {@code row} cut to its first {@code tokens} tokens: {@code [1,tokens,D]} and mask {@code [1,tokens]}. */
+    public TextEmbeddings row(int row, int tokens) {
+        if (tokens < 1 || tokens > length()) {
+            throw new IllegalArgumentException("tokens must be in [1, " + length() + "], got " + tokens);
+        }
+        INDArray e = embeddings.get(NDArrayIndex.point(row), NDArrayIndex.interval(0, tokens), NDArrayIndex.all());
+        INDArray m = mask.get(NDArrayIndex.point(row), NDArrayIndex.interval(0, tokens));
+        return new TextEmbeddings(e.reshape(1, tokens, dim()).dup('c'), m.reshape(1, tokens).dup('c'));
     }
 
     /** The mask-weighted mean over tokens, {@code [B,D]}: the usual sentence embedding of BERT-style models. */

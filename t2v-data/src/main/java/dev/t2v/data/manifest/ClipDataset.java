@@ -1,5 +1,6 @@
 package dev.t2v.data.manifest;
 
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.core.io.Safetensors;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -45,7 +46,7 @@ public final class ClipDataset implements AutoCloseable {
 
     private final Path dir;
     private final DatasetInfo info;
-    private final NullText nullText;
+    private final NullTextEmbedding nullText;
     private final String manifestSha256;
     private final List<ManifestEntry> entries;
     private final MappedShard[] shardOf;
@@ -55,7 +56,7 @@ public final class ClipDataset implements AutoCloseable {
     private record Permutation(long seed, long epoch, int[] order) {
     }
 
-    private ClipDataset(Path dir, DatasetInfo info, NullText nullText, String manifestSha256,
+    private ClipDataset(Path dir, DatasetInfo info, NullTextEmbedding nullText, String manifestSha256,
             List<ManifestEntry> entries, MappedShard[] shardOf) {
         this.dir = dir;
         this.info = info;
@@ -107,7 +108,7 @@ public final class ClipDataset implements AutoCloseable {
                 }
             }
         }
-        NullText nullText = readNullText(preprocessedDir.resolve(DatasetFiles.NULL_TEXT), info);
+        NullTextEmbedding nullText = readNullText(preprocessedDir.resolve(DatasetFiles.NULL_TEXT), info);
         Map<String, MappedShard> shards = new HashMap<>();
         MappedShard[] shardOf = new MappedShard[selected.size()];
         for (int i = 0; i < selected.size(); i++) {
@@ -132,7 +133,7 @@ public final class ClipDataset implements AutoCloseable {
         return new ClipDataset(preprocessedDir, info, nullText, sha256(manifestBytes), selected, shardOf);
     }
 
-    private static NullText readNullText(Path file, DatasetInfo info) throws IOException {
+    private static NullTextEmbedding readNullText(Path file, DatasetInfo info) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no null_text.safetensors (rerun t2v preprocess)");
         }
@@ -143,7 +144,7 @@ public final class ClipDataset implements AutoCloseable {
             throw new IOException(file + ": expected 'embedding' [T0," + info.textDim() + "] and 'mask' [T0]");
         }
         try {
-            return new NullText(e.castTo(DataType.FLOAT), m.castTo(DataType.FLOAT));
+            return new NullTextEmbedding(e.castTo(DataType.FLOAT), m.castTo(DataType.FLOAT));
         } catch (IllegalArgumentException ex) {
             throw new IOException(file + ": " + ex.getMessage(), ex);
         }
@@ -173,7 +174,7 @@ public final class ClipDataset implements AutoCloseable {
     }
 
     /** The empty prompt's embedding, for classifier-free guidance. */
-    public NullText nullText() {
+    public NullTextEmbedding nullText() {
         return nullText;
     }
 

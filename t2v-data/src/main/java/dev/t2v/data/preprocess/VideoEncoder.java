@@ -123,27 +123,19 @@ final class VideoEncoder {
     /** Each row of a batch trimmed to its mask's ones (a prefix: both BERT and CLIP styles pad on the right). */
     static Captions trimmed(TextEmbeddings te, String encoderId) {
         int b = te.batchSize();
-        int t = te.length();
-        int d = te.dim();
-        float[] emb = te.embeddings().dup('c').data().asFloat();
-        float[] mask = te.mask().dup('c').data().asFloat();
         List<float[]> rows = new ArrayList<>(b);
         int[] tokens = new int[b];
         for (int i = 0; i < b; i++) {
-            int n = 0;
-            while (n < t && mask[i * t + n] > 0.5f) {
-                n++;
-            }
-            for (int k = n; k < t; k++) {
-                if (mask[i * t + k] > 0.5f) {
-                    throw new IllegalStateException("text encoder " + encoderId + " gave a mask with a gap in row " + i
-                            + "; expected ones then zeros");
-                }
-            }
+            int n = te.tokens(i);
             if (n == 0) {
                 throw new IllegalStateException("text encoder " + encoderId + " gave an all-zero mask for row " + i);
             }
-            rows.add(Arrays.copyOfRange(emb, i * t * d, (i * t + n) * d));
+            TextEmbeddings row = te.row(i, n);
+            if (row.mask().sumNumber().intValue() != n) {
+                throw new IllegalStateException("text encoder " + encoderId + " gave a mask with a gap in row " + i
+                        + "; expected ones then zeros");
+            }
+            rows.add(row.embeddings().data().asFloat());
             tokens[i] = n;
         }
         return new Captions(rows, tokens);

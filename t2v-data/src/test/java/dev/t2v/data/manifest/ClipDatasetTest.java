@@ -1,5 +1,6 @@
 package dev.t2v.data.manifest;
 
+import dev.t2v.core.bundle.NullTextEmbedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -193,10 +194,10 @@ class ClipDatasetTest {
 
     @Test
     void nullTextIsTheEmptyPromptAndPadsToAnyLength() {
-        NullText nt = all.nullText();
+        NullTextEmbedding nt = all.nullText();
         assertThat(nt.embedding().shape()).containsExactly(2, 24);
         assertThat(nt.mask().toFloatVector()).containsExactly(1f, 1f);
-        NullText padded = nt.padded(5);
+        NullTextEmbedding padded = nt.padded(5);
         assertThat(padded.embedding().shape()).containsExactly(5, 24);
         assertThat(padded.mask().toFloatVector()).containsExactly(1f, 1f, 0f, 0f, 0f);
         assertThat(padded.embedding().get(NDArrayIndex.interval(0, 2), NDArrayIndex.all())

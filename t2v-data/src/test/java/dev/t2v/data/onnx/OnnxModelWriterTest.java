@@ -1,5 +1,7 @@
 package dev.t2v.data.onnx;
 
+import dev.t2v.core.onnx.ElementType;
+import dev.t2v.core.onnx.OnnxModelWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,6 @@
 package dev.t2v.inference.ort;
 
+import dev.t2v.core.model.DenoiserOnnxExporter;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

@@ -1,5 +1,6 @@
 package dev.t2v.inference.ort;
 
+import dev.t2v.core.model.OnnxPrecision;
 import java.util.Objects;
 
 /**

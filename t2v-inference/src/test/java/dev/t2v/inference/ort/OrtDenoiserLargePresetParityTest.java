@@ -1,5 +1,7 @@
 package dev.t2v.inference.ort;
 
+import dev.t2v.core.model.OnnxPrecision;
+import dev.t2v.core.model.DenoiserOnnxExporter;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.model.Denoiser;
 import dev.t2v.inference.ort.DenoiserFixtures.Inputs;

@@ -1,7 +1,7 @@
 package dev.t2v.train.codec;
 
-import dev.t2v.data.onnx.ElementType;
-import dev.t2v.data.onnx.OnnxModelWriter;
+import dev.t2v.core.onnx.ElementType;
+import dev.t2v.core.onnx.OnnxModelWriter;
 import dev.t2v.train.codec.CodecArchitecture.ConvSpec;
 import java.io.IOException;
 import java.nio.file.Path;

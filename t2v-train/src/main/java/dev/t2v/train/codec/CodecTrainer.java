@@ -1,5 +1,6 @@
 package dev.t2v.train.codec;
 
+import dev.t2v.core.model.QuietGradients;
 import dev.t2v.core.util.ProgressBar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +77,7 @@ public final class CodecTrainer {
         SameDiff sd = model.trainingGraph(cfg.batch(), cfg.crop());
         List<String> losses = addLosses(sd, cfg);
         List<String> params = model.parameterNames();
-        createGradientsQuietly(sd);
+        QuietGradients.create(sd);
         // A hand-driven loop over calculateGradientsAndOutputs: SameDiff M2.1's fit() was slower per step here and
         // reported zero losses (the loss ops are not on the gradient's path, so it never runs them).
         Adam adam = new Adam(new Schedule(cfg));
@@ -117,20 +118,6 @@ public final class CodecTrainer {
             System.gc();
         }
         return new Result(cfg.steps(), mse, penalty, (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * Builds the gradient graph. SameDiff M2.1 prints a line per op to {@code System.out} while doing so, which would
-     * mix with a command's results on stdout, so stdout is muted meanwhile.
-     */
-    private static void createGradientsQuietly(SameDiff sd) {
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            sd.createGradFunction();
-        } finally {
-            System.setOut(stdout);
-        }
     }
 
     private static List<String> addLosses(SameDiff sd, CodecTrainingConfig cfg) {

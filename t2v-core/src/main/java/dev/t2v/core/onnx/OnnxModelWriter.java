@@ -1,4 +1,4 @@
-package dev.t2v.data.onnx;
+package dev.t2v.core.onnx;
 
 import dev.t2v.core.io.AtomicFiles;
 import java.io.IOException;

@@ -1,24 +1,21 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.t2v.data.encode.LatentCodec;
-import dev.t2v.data.encode.OnnxVae;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * The latent codec a model was trained with, as {@code model.json}'s {@code codec} object: an ONNX VAE
  * ({@code "kind":"onnx-vae"}) with its encoder (optional: generation only decodes) and decoder files, its scaling
- * factor, latent channels, downsampling factor and {@link LatentCodec#id()}.
+ * factor, latent channels, downsampling factor and id.
  *
  * @param encoder the encoder model, relative to the bundle or absolute; {@code null} for a decode-only codec
  * @param decoder the decoder model, relative to the bundle or absolute
  * @param scalingFactor latents are the VAE's latent times this
  * @param latentChannels C
  * @param downsample frame size over latent size
- * @param id the codec's {@link LatentCodec#id()} at training time
+ * @param id the codec's id at training time
  */
 public record CodecRef(String encoder, String decoder, double scalingFactor, int latentChannels, int downsample,
         String id) {
@@ -44,42 +41,9 @@ public record CodecRef(String encoder, String decoder, double scalingFactor, int
         }
     }
 
-    /** Describes an opened VAE by its files (absolute paths); it needs a decoder. */
-    public static CodecRef of(OnnxVae vae) {
-        if (vae.decoderFile() == null) {
-            throw new IllegalArgumentException("a codec reference needs a VAE with a decoder");
-        }
-        Path enc = vae.encoderFile();
-        return new CodecRef(enc == null ? null : enc.toAbsolutePath().normalize().toString(),
-                vae.decoderFile().toAbsolutePath().normalize().toString(), vae.scalingFactor(), vae.latentChannels(),
-                vae.downsample(), vae.id());
-    }
-
     /** The same reference with other file paths (e.g. after copying the files into a bundle). */
     public CodecRef withFiles(String newEncoder, String newDecoder) {
         return new CodecRef(newEncoder, newDecoder, scalingFactor, latentChannels, downsample, id);
-    }
-
-    /**
-     * Opens the VAE, resolving relative paths against {@code bundleDir}.
-     *
-     * @throws IOException when the files no longer give this codec's channels or (with both files present) its id
-     */
-    public OnnxVae open(Path bundleDir) throws IOException {
-        Path enc = encoder == null ? null : ModelBundle.resolve(bundleDir, encoder);
-        Path dec = ModelBundle.resolve(bundleDir, decoder);
-        OnnxVae vae = OnnxVae.open(enc, dec, OnnxVae.Options.of(scalingFactor).withDownsample(downsample)
-                .withLatentChannels(latentChannels));
-        // A decode-only codec cannot reproduce the two-file id; its channel count is still checked.
-        String mismatch = vae.latentChannels() != latentChannels
-                ? vae.latentChannels() + " latent channels, expected " + latentChannels
-                : enc != null && !vae.id().equals(id) ? "id " + vae.id() + ", expected " + id : null;
-        if (mismatch != null) {
-            vae.close();
-            throw new IOException("codec " + dec + ": the files give " + mismatch
-                    + " (not the codec this model was trained with)");
-        }
-        return vae;
     }
 
     ObjectNode toJson() {

@@ -1,6 +1,6 @@
 /**
  * The model bundle: the directory a training run produces and generation loads ({@link
- * dev.t2v.data.bundle.ModelBundle}), its {@code model.json} ({@link dev.t2v.data.bundle.BundleInfo}) and the
+ * dev.t2v.core.bundle.ModelBundle}), its {@code model.json} ({@link dev.t2v.core.bundle.BundleInfo}) and the
  * references to the text encoder and latent codec it was trained with.
  */
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;

@@ -1,4 +1,4 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 /**
  * The clips a model was trained on ({@code model.json}'s {@code video} object): its frame window, frame rate and frame

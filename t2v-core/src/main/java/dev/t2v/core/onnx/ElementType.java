@@ -1,4 +1,4 @@
-package dev.t2v.data.onnx;
+package dev.t2v.core.onnx;
 
 import org.nd4j.linalg.api.buffer.DataType;
 

@@ -1,4 +1,6 @@
-package dev.t2v.data.bundle;
+package dev.t2v.data.encode;
+
+import dev.t2v.core.bundle.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,8 +47,8 @@ class ModelBundleTest {
         try (OnnxTextEncoder t = OnnxTextEncoder.open(bert.tokenizer(), bert.model(),
                 OnnxTextEncoder.Options.defaults().withMaxTokens(12));
                 OnnxVae v = OnnxVae.fromDirectory(vae.dir(), OnnxVae.SD_SCALING_FACTOR)) {
-            textRef = TextEncoderRef.onnx(t);
-            codecRef = CodecRef.of(v);
+            textRef = BundleEncoders.ref(t);
+            codecRef = BundleEncoders.ref(v);
         }
     }
 
@@ -112,7 +114,7 @@ class ModelBundleTest {
         Path moved = tmp.resolve("moved");
         Files.move(dir, moved);
         ModelBundle again = ModelBundle.read(moved);
-        try (TextEncoder text = again.openTextEncoder(); OnnxVae codec = again.openCodec()) {
+        try (TextEncoder text = BundleEncoders.openTextEncoder(again); OnnxVae codec = BundleEncoders.openCodec(again)) {
             TextEmbeddings e = text.encode(List.of("a red circle"));
             assertThat(e.dim()).isEqualTo(24);
             assertThat(codec.id()).isEqualTo(codecRef.id());
@@ -172,13 +174,13 @@ class ModelBundleTest {
     @Test
     void aMissingFileOrBadFieldIsReportedNamingIt() throws IOException {
         // MiniLM is 384 wide, the config 24: an inconsistent model.json cannot even be built.
-        assertThatThrownBy(() -> info(CFG, TextEncoderRef.miniLm(16), null)).hasMessageContaining("text_dim");
+        assertThatThrownBy(() -> info(CFG, BundleEncoders.miniLm(16), null)).hasMessageContaining("text_dim");
         Path dir = tmp.resolve("model");
         assertThatThrownBy(() -> ModelBundle.read(tmp.resolve("nothing"))).hasMessageContaining("not a model bundle");
         try (Denoiser m = Denoiser.create(CFG, 1)) {
             ModelBundle.write(dir, info(CFG, textRef, null), m.weights(), nullText(24));
         }
-        assertThatThrownBy(() -> ModelBundle.read(dir).openCodec()).hasMessageContaining("no codec");
+        assertThatThrownBy(() -> BundleEncoders.openCodec(ModelBundle.read(dir))).hasMessageContaining("no codec");
         String json = Files.readString(dir.resolve(ModelBundle.MODEL_JSON));
         Files.writeString(dir.resolve(ModelBundle.MODEL_JSON), json.replace("\"sampler\" : \"dpmpp\"",
                 "\"sampler\" : \"euler\""));
@@ -198,12 +200,12 @@ class ModelBundleTest {
         OnnxFixtures.VaeFiles other = OnnxFixtures.writeTinyVae(tmp.resolve("other"), false);
         Files.delete(dir.resolve("codec/encoder.onnx"));
         Files.copy(other.encoder(), dir.resolve("codec/encoder.onnx"));
-        assertThatThrownBy(() -> ModelBundle.read(dir).openCodec()).hasMessageContaining("not the codec");
+        assertThatThrownBy(() -> BundleEncoders.openCodec(ModelBundle.read(dir))).hasMessageContaining("not the codec");
     }
 
     @Test
     void miniLmIsReferencedByKindWithoutFiles() throws IOException {
-        TextEncoderRef ref = TextEncoderRef.miniLm(16);
+        TextEncoderRef ref = BundleEncoders.miniLm(16);
         assertThat(ref.id()).startsWith("all-MiniLM-L6-v2@");
         DenoiserConfig cfg = DenoiserConfig.preset("tiny");
         Path dir = tmp.resolve("model");

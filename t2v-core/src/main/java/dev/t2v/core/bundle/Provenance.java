@@ -1,4 +1,4 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 /**
  * Where a model came from ({@code model.json}'s {@code provenance} object).

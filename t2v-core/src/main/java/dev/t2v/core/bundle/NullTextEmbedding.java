@@ -1,4 +1,4 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.t2v.inference.ort;
+package dev.t2v.core.model;
 
 import java.util.Locale;
 

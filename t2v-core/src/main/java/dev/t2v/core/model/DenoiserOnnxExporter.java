@@ -1,10 +1,8 @@
-package dev.t2v.inference.ort;
+package dev.t2v.core.model;
 
 import dev.t2v.core.config.DenoiserConfig;
-import dev.t2v.core.model.Denoiser;
-import dev.t2v.core.model.DenoiserMath;
-import dev.t2v.data.onnx.ElementType;
-import dev.t2v.data.onnx.OnnxModelWriter;
+import dev.t2v.core.onnx.ElementType;
+import dev.t2v.core.onnx.OnnxModelWriter;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -15,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Writes a denoiser (config + weights) as an ONNX graph that computes what the SameDiff graphs of
@@ -74,19 +71,7 @@ public final class DenoiserOnnxExporter {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(precision, "precision");
-        List<String> expected = Denoiser.parameterNamesFor(cfg);
-        TreeSet<String> missing = new TreeSet<>(expected);
-        missing.removeAll(weights.keySet());
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("missing weight(s) " + missing + " for this " + cfg.architecture()
-                    + " config");
-        }
-        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
-        expected.forEach(unexpected::remove);
-        if (!unexpected.isEmpty()) {
-            throw new IllegalArgumentException("unexpected weight(s) " + unexpected + " for this "
-                    + cfg.architecture() + " config");
-        }
+        Denoiser.requireWeightNames(cfg, weights.keySet());
         Graph g = new Graph(cfg, weights, precision);
         String y = switch (cfg.architecture()) {
             case LATTE -> g.latte();

@@ -1,9 +1,8 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.encode.OnnxVae;
-import dev.t2v.data.encode.TextEncoder;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -142,21 +141,8 @@ public final class ModelBundle {
         return n;
     }
 
-    /** Opens the text encoder the model was trained with; the caller closes it. */
-    public TextEncoder openTextEncoder() throws IOException {
-        return info.textEncoder().open(dir);
-    }
-
-    /** Opens the latent codec; the caller closes it. */
-    public OnnxVae openCodec() throws IOException {
-        if (info.codec() == null) {
-            throw new IOException(dir.resolve(MODEL_JSON) + ": this bundle has no codec, so it cannot decode videos");
-        }
-        return info.codec().open(dir);
-    }
-
     /** {@code path} if absolute, else resolved against {@code bundleDir}. */
-    static Path resolve(Path bundleDir, String path) {
+    public static Path resolve(Path bundleDir, String path) {
         Path p = Path.of(path);
         return p.isAbsolute() ? p : bundleDir.resolve(p).normalize();
     }
@@ -215,20 +201,12 @@ public final class ModelBundle {
         nt.put("embedding", nullText.embedding());
         nt.put("mask", nullText.mask());
         Safetensors.write(dir.resolve(NULL_TEXT_FILE), nt, Map.of("format", NULL_TEXT_FORMAT));
-        writeAtomically(dir.resolve(MODEL_JSON), out.toJson());
+        AtomicFiles.write(dir.resolve(MODEL_JSON), out.toJson());
         return out;
     }
 
     private static void checkWeights(BundleInfo info, Map<String, INDArray> weights) {
-        TreeSet<String> expected = new TreeSet<>(Denoiser.parameterNamesFor(info.denoiser()));
-        if (!expected.equals(new TreeSet<>(weights.keySet()))) {
-            TreeSet<String> missing = new TreeSet<>(expected);
-            missing.removeAll(weights.keySet());
-            TreeSet<String> extra = new TreeSet<>(weights.keySet());
-            extra.removeAll(expected);
-            throw new IllegalArgumentException("the weights do not fit the denoiser config: missing " + missing
-                    + ", unexpected " + extra);
-        }
+        Denoiser.requireWeightNames(info.denoiser(), weights.keySet());
         for (Map.Entry<String, INDArray> e : weights.entrySet()) {
             INDArray w = e.getValue();
             if (w.isNaN().any() || w.isInfinite().any()) {
@@ -256,16 +234,6 @@ public final class ModelBundle {
             Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
         }
         return relative;
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.t2v.data.bundle;
+package dev.t2v.core.bundle;
 
 import dev.t2v.core.diffusion.GuidanceInterval;
 

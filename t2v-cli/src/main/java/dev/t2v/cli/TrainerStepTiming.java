@@ -1,10 +1,10 @@
 package dev.t2v.cli;
 
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.data.bundle.NullTextEmbedding;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.inference.bench.TrainStep;
 import dev.t2v.train.AdamW;
-import dev.t2v.train.Batch;
+import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.train.DiffusionLoss;
 import dev.t2v.train.Ema;
 import dev.t2v.train.OptimizerStep;
@@ -32,7 +32,8 @@ final class TrainerStepTiming implements TrainStep {
         double gradientGraphMs = (System.nanoTime() - g0) / 1e6;
         OptimizerStep step = new OptimizerStep(model, loss, new AdamW(AdamW.Hyper.of(cfg), model.weights()),
                 new Ema(cfg.emaDecay(), model.weights()), cfg.gradClip());
-        List<Batch> batch = List.of(new Batch(x, text, mask));
+        List<TrainingBatch> batch = List.of(new TrainingBatch(x, text, mask,
+                java.util.stream.IntStream.range(0, (int) x.size(0)).mapToObj(i -> "bench-" + i).toList()));
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i <= iterations; i++) {
             long s = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.t2v.train;
 
 import dev.t2v.core.model.Denoiser;
+import dev.t2v.data.manifest.TrainingBatch;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public final class OptimizerStep {
      * @param updates the updates applied so far (AdamW's bias correction, EMA's warm-up)
      * @return the step's mean loss, pre-clipping gradient norm and sample count; not applied when either is non-finite
      */
-    public Outcome take(List<Batch> microBatches, long seed, long step, double lr, long updates) {
+    public Outcome take(List<TrainingBatch> microBatches, long seed, long step, double lr, long updates) {
         DiffusionLoss.StepGradients g = loss.accumulate(microBatches, seed, step);
         double norm = GradientClipping.clip(g.gradients().values(), gradClip);
         boolean finite = Double.isFinite(g.loss()) && Double.isFinite(norm);

@@ -29,11 +29,10 @@ if [ ! -f codec/codec.json ]; then
   stage "train-codec"
   "$t2v" train-codec --data synth-codec --out codec --steps 1500 --batch 16 --crop 64 --seed 0
 fi
-scaling=$(sed -n 's/.*"scaling_factor" *: *\([0-9.eE+-]*\).*/\1/p' codec/codec.json)
 
 # 3. Latents and caption embeddings: 2 clips of 8 frames (1 s at 8 fps) per video. Resumable.
 stage "preprocess"
-"$t2v" preprocess --data synth --out latents --vae codec --scaling-factor "$scaling" --frames 8 --fps 8 --size 128 \
+"$t2v" preprocess --data synth --out latents --vae codec --frames 8 --fps 8 --size 128 \
   --clips-per-video 2
 
 # 4. The denoiser: the demo preset, AdamW on batches of 8 clips, min-SNR-5 weighting, cosine LR after warm-up.

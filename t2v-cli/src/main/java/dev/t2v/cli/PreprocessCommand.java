@@ -111,6 +111,12 @@ public final class PreprocessCommand implements Command {
             }
         }
         ctx.out().println(s.describe());
+        if (s.clips() == 0) {
+            // a dataset without clips cannot train; exit 0 here would only move the failure to train
+            throw new IOException("no usable clips: " + s.videosBad() + " of " + s.videosSelected() + " selected "
+                    + "videos were unusable (the reasons are in " + p.out() + "/bad-videos.tsv)"
+                    + (s.videosSelected() == 0 ? "; the selection (--split, --limit) names no videos" : ""));
+        }
         ctx.out().println("wrote " + p.out());
         return Main.OK;
     }

@@ -200,6 +200,20 @@ class PreprocessCommandTest {
     }
 
     @Test
+    void endingWithNoUsableClipsExitsOneWithTheReason() throws IOException {
+        Path broken = PreprocessFixtures.syntheticSet(tmp.resolve("broken"), 2);
+        try (var videos = Files.list(broken.resolve("videos"))) {
+            for (Path v : videos.toList()) {
+                Files.writeString(v, "not a video");
+            }
+        }
+        String[] a = args(tmp.resolve("none"), "--data", broken.toString());
+        assertThat(run(a)).as(stderr()).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("t2v preprocess: no usable clips: 2 of 2 selected videos were unusable",
+                "bad-videos.tsv");
+    }
+
+    @Test
     void aTrainedCodecsOwnScalingFactorIsUsedAndADisagreeingFlagRefused() throws Exception {
         Path codec = trainedCodecDir();
         Path o = tmp.resolve("scaled");

@@ -1,6 +1,7 @@
 package dev.t2v.cli.serve;
 
 import dev.t2v.data.video.Video;
+import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.VideoGenerator;
 import java.io.IOException;
@@ -51,6 +52,11 @@ final class JobQueue implements AutoCloseable {
         QueueFullException(String message) {
             super(message);
         }
+    }
+
+    /** The generator's defaults: the web form's and a request's, the same as the CLI's. */
+    GenerationDefaults defaults() {
+        return generator.defaults();
     }
 
     JobQueue(VideoGenerator generator, Path outDir, int maxQueue, int maxHistory, Duration shutdownGrace, Clock clock) {

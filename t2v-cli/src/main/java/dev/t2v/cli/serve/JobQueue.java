@@ -175,9 +175,7 @@ final class JobQueue implements AutoCloseable {
             }
         }
         // Whatever still waits will never run.
-        for (Job j; (j = pending.poll()) != null; ) {
-            j.finish(JobState.CANCELLED, "the server stopped", clock.instant());
-        }
+        dropQueued();
     }
 
     private void run(Job job) {
@@ -268,7 +266,13 @@ final class JobQueue implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "the generation worker did not stop within " + shutdownGrace
                     + "; leaving it to finish in the background");
         }
+        dropQueued();
+    }
+
+    /** Cancels the jobs still queued at shutdown, and says so: their submitters are not told otherwise. */
+    private void dropQueued() {
         for (Job j; (j = pending.poll()) != null; ) {
+            LOG.log(System.Logger.Level.WARNING, "the server stopped: dropped queued job " + j.id());
             j.finish(JobState.CANCELLED, "the server stopped", clock.instant());
         }
     }

@@ -60,6 +60,11 @@ public final class Main {
             err.println("t2v " + command.name() + ": " + e.getMessage() + " (see t2v " + command.name() + " --help)");
             return USAGE;
         }
+        String repeated = repeatedFlag(cmd);
+        if (repeated != null) {
+            err.println("t2v " + command.name() + ": --" + repeated + " is given more than once; give it once");
+            return USAGE;
+        }
         if (cmd.hasOption("help")) {
             HelpFormatter help = new HelpFormatter();
             help.setWidth(110);
@@ -85,12 +90,43 @@ public final class Main {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    /** The first flag given twice (which value wins would be a silent guess), or {@code null}. */
+    private static String repeatedFlag(CommandLine cmd) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Option o : cmd.getOptions()) {
+            String name = o.getLongOpt() != null ? o.getLongOpt() : o.getOpt();
+            if (!seen.add(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A file system failure with its reason: {@code AccessDeniedException}'s own message is only the path, which
+     * tells a user nothing ("t2v train: /root-owned/run").
+     */
+    static String describe(java.nio.file.FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getMessage();
+        }
+        String what = e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "File exists"
+                : e instanceof java.nio.file.NotDirectoryException ? "Not a directory"
+                : e instanceof java.nio.file.DirectoryNotEmptyException ? "Directory not empty"
+                : e.getClass().getSimpleName();
+        return e.getMessage() + ": " + what;
+    }
+
+    static String oneLine(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getMessage() == null) {
+        // unwrap wrappers that add nothing (no message, or UncheckedIOException's copy of the cause's toString)
+        while (root.getCause() != null && (root.getMessage() == null
+                || root.getMessage().equals(root.getCause().toString()))) {
             root = root.getCause();
         }
-        String msg = root.getMessage();
+        String msg = root instanceof java.nio.file.FileSystemException fse ? describe(fse) : root.getMessage();
         return (msg == null ? root.getClass().getSimpleName() : msg).replace('\n', ' ');
     }
 

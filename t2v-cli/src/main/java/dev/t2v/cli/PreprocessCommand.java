@@ -11,6 +11,7 @@ import dev.t2v.data.preprocess.PreprocessSummary;
 import dev.t2v.data.preprocess.Preprocessor;
 import dev.t2v.data.spark.SparkEngine;
 import dev.t2v.data.spark.SparkPreprocessJob;
+import dev.t2v.train.codec.CodecInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -61,7 +62,9 @@ public final class PreprocessCommand implements Command {
                 + "+ decoder.onnx"));
         o.addOption(flag("vae-encoder", "E.onnx", "VAE encoder model (with --vae-decoder), instead of --vae"));
         o.addOption(flag("vae-decoder", "X.onnx", "VAE decoder model (with --vae-encoder)"));
-        o.addOption(flag("scaling-factor", "S", "latent scaling factor (default " + OnnxVae.SD_SCALING_FACTOR + ")"));
+        o.addOption(flag("scaling-factor", "S", "latent scaling factor (default: the codec's own, from --vae DIR's "
+                + CodecInfo.FILE_NAME + "; else " + OnnxVae.SD_SCALING_FACTOR + "); one that disagrees with "
+                + CodecInfo.FILE_NAME + " is refused"));
         o.addOption(flag("threads", "N", "videos decoded and encoded at once, [1, " + PreprocessConfig.MAX_THREADS
                 + "] (default " + PreprocessConfig.DEFAULT_THREADS + ")"));
         o.addOption(flag("limit", "N", "take only the first N videos (in video-id order)"));
@@ -108,6 +111,12 @@ public final class PreprocessCommand implements Command {
             }
         }
         ctx.out().println(s.describe());
+        if (s.clips() == 0) {
+            // a dataset without clips cannot train; exit 0 here would only move the failure to train
+            throw new IOException("no usable clips: " + s.videosBad() + " of " + s.videosSelected() + " selected "
+                    + "videos were unusable (the reasons are in " + p.out() + "/bad-videos.tsv)"
+                    + (s.videosSelected() == 0 ? "; the selection (--split, --limit) names no videos" : ""));
+        }
         ctx.out().println("wrote " + p.out());
         return Main.OK;
     }
@@ -150,7 +159,6 @@ public final class PreprocessCommand implements Command {
         int perShard = Flags.intIn(cmd, "videos-per-shard", PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD, 1,
                 PreprocessConfig.MAX_VIDEOS_PER_SHARD);
         int maxTokens = Flags.intIn(cmd, "max-tokens", MAX_TOKENS_DEFAULT, 2, 512);
-        double scaling = Flags.doubleIn(cmd, "scaling-factor", OnnxVae.SD_SCALING_FACTOR, 1e-6, 1e6);
         Set<Split> splits = splits(cmd);
 
         Path textModel = null;
@@ -190,6 +198,7 @@ public final class PreprocessCommand implements Command {
             throw new UsageException("a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
                     + "(docs/onnx-export.md)");
         }
+        double scaling = scalingFactor(cmd, vaeDir);
         PreprocessConfig cfg = new PreprocessConfig(data, out, frames, fps, size, clips, perShard, threads, limit,
                 splits);
         PreprocessModels models = new PreprocessModels(textModel, tokenizer, maxTokens, vaeDir, vaeEncoder,
@@ -199,6 +208,34 @@ public final class PreprocessCommand implements Command {
                     + models.downsample());
         }
         return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg);
+    }
+
+    /**
+     * The codec's own factor when {@code vaeDir} holds a {@code codec.json} (a codec trained here): latents scaled by
+     * anything else are far from unit std and training on them silently learns nothing. A {@code --scaling-factor}
+     * that disagrees is refused; without {@code codec.json} the flag, else SD's factor.
+     */
+    static double scalingFactor(CommandLine cmd, Path vaeDir) {
+        Path codecJson = vaeDir == null ? null : vaeDir.resolve(CodecInfo.FILE_NAME);
+        if (codecJson == null || !Files.isRegularFile(codecJson)) {
+            return Flags.doubleIn(cmd, "scaling-factor", OnnxVae.SD_SCALING_FACTOR, 1e-6, 1e6);
+        }
+        double own;
+        try {
+            own = CodecInfo.read(vaeDir).scalingFactor();
+        } catch (IOException e) {
+            throw new UsageException(codecJson + ": cannot read (" + e + ")");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (cmd.hasOption("scaling-factor")) {
+            double given = Flags.doubleIn(cmd, "scaling-factor", own, 1e-6, 1e6);
+            if (Math.abs(given - own) > 1e-6 * own) {
+                throw UsageException.badValue("scaling-factor", cmd.getOptionValue("scaling-factor"),
+                        "the codec's own factor " + own + " from " + codecJson + " (omit the flag to use it)");
+            }
+        }
+        return own;
     }
 
     /** {@code hdfs://nn/x}, {@code s3a://b/x}, {@code file:/x}: a scheme of two or more letters, then a colon. */

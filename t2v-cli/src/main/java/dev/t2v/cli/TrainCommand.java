@@ -97,6 +97,9 @@ public final class TrainCommand implements Command {
         return Option.builder().longOpt(name).hasArg().argName(arg).desc(desc).build();
     }
 
+    /** Clips measured before training to catch a wrong latent scaling factor (a few MB read). */
+    static final int LATENT_STATS_CLIPS = 256;
+
     @Override
     public int run(CommandLine cmd, CliContext ctx) throws Exception {
         Path data = Flags.existing(cmd, "data");
@@ -117,6 +120,10 @@ public final class TrainCommand implements Command {
         TrainingData.ModelFiles files = modelFiles(cmd);
 
         try (TrainingData d = TrainingData.open(data, cfg.trainSplit(), cfg.valSplit())) {
+            String scale = TrainingData.scaleProblem(d.latentStats(LATENT_STATS_CLIPS), d.info().scalingFactor());
+            if (scale != null) {
+                throw new UsageException("--data: " + data + ": " + scale);
+            }
             Trainer trainer;
             try {
                 trainer = new Trainer(cfg, d.train(), d.validation(), d.refs(files), out, ctx.err());

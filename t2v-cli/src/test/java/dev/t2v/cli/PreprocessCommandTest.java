@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.t2v.data.manifest.ClipDataset;
 import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.data.preprocess.PreprocessFixtures;
+import dev.t2v.train.codec.CodecArchitecture;
+import dev.t2v.train.codec.CodecInfo;
+import dev.t2v.train.codec.CodecTrainingConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.cli.DefaultParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +175,54 @@ class PreprocessCommandTest {
         expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", file.toString(), "--vae",
                 models.vae().dir().toString()}, "--out: expected a directory");
         assertThat(Files.exists(o)).isFalse();
+    }
+
+    /** The tiny VAE copied with a {@code codec.json} whose factor is 0.8125, as {@code train-codec} writes it. */
+    private Path trainedCodecDir() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("codec"));
+        try (var files = Files.list(models.vae().dir())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        new CodecInfo(CodecInfo.FORMAT, CodecInfo.VERSION, "encoder.onnx", "decoder.onnx", 0.8125, 4, 8, 1.2307,
+                List.of(), CodecInfo.Architecture.of(CodecArchitecture.demo()),
+                CodecInfo.Training.of(CodecTrainingConfig.defaults(1500).withSeed(7), 0.0004, 812.5),
+                new CodecInfo.Data("sha256:abc", 128, 8, 152, 1216),
+                new CodecInfo.HeldOut(33.1, 29.5, 32, 256, List.of("validate", "test"))).write(dir);
+        return dir;
+    }
+
+    private PreprocessCommand.Parsed parse(String[] args) throws Exception {
+        PreprocessCommand c = new PreprocessCommand();
+        return PreprocessCommand.parse(new DefaultParser().parse(c.options(),
+                java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
+
+    @Test
+    void endingWithNoUsableClipsExitsOneWithTheReason() throws IOException {
+        Path broken = PreprocessFixtures.syntheticSet(tmp.resolve("broken"), 2);
+        try (var videos = Files.list(broken.resolve("videos"))) {
+            for (Path v : videos.toList()) {
+                Files.writeString(v, "not a video");
+            }
+        }
+        String[] a = args(tmp.resolve("none"), "--data", broken.toString());
+        assertThat(run(a)).as(stderr()).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("t2v preprocess: no usable clips: 2 of 2 selected videos were unusable",
+                "bad-videos.tsv");
+    }
+
+    @Test
+    void aTrainedCodecsOwnScalingFactorIsUsedAndADisagreeingFlagRefused() throws Exception {
+        Path codec = trainedCodecDir();
+        Path o = tmp.resolve("scaled");
+        assertThat(parse(args(o, "--vae", codec.toString())).models().scalingFactor()).isEqualTo(0.8125);
+        assertThat(parse(args(o, "--vae", codec.toString(), "--scaling-factor", "0.8125")).models().scalingFactor())
+                .isEqualTo(0.8125);
+        expectUsage(args(o, "--vae", codec.toString(), "--scaling-factor", "0.18215"), "--scaling-factor: expected "
+                + "the codec's own factor 0.8125 from " + codec.resolve("codec.json") + " (omit the flag to use it)");
+        assertThat(parse(args(o)).models().scalingFactor()).isEqualTo(0.18215); // no codec.json: SD's
     }
 
     private void expectUsage(String[] args, String message) {

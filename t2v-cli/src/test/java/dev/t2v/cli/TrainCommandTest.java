@@ -54,12 +54,15 @@ class TrainCommandTest {
                 quiet, quiet)).isZero();
         assertThat(main.run(new String[] {"preprocess", "--data", videos.toString(), "--out", preprocessed.toString(),
                 "--text-model", models.text().model().toString(), "--tokenizer", models.text().tokenizer().toString(),
-                "--max-tokens", "16", "--vae", models.vae().dir().toString(), "--size", "64", "--frames", "4"},
-                quiet, quiet)).isZero();
+                "--max-tokens", "16", "--vae", models.vae().dir().toString(), "--size", "64", "--frames", "4",
+                // the tiny random VAE's latents have std ~0.05 at SD's 0.18215: scale them to ~1, as train requires
+                "--scaling-factor", "3.5"}, quiet, quiet)).isZero();
         // The first synthetic clips are all train except the held-out combinations (test): validate on those.
         config = Files.writeString(shared.resolve("train.json"), "{\"val_split\": \"test\", \"val_batches\": 2}");
         reference = shared.resolve("reference");
-        assertThat(main.run(args(reference, "--max-steps", String.valueOf(STEPS)), quiet, quiet)).isZero();
+        ByteArrayOutputStream refErr = new ByteArrayOutputStream();
+        assertThat(main.run(args(reference, "--max-steps", String.valueOf(STEPS)), quiet, new PrintStream(refErr)))
+                .as(refErr.toString()).isZero();
     }
 
     private int run(String... args) {
@@ -105,6 +108,22 @@ class TrainCommandTest {
         for (String f : COMPARED) {
             assertThat(Files.readAllBytes(b.resolve(f))).as(f).isEqualTo(Files.readAllBytes(a.resolve(f)));
         }
+    }
+
+    @Test
+    void aDatasetWhoseLatentStdIsFarFromOneIsRefusedWithTheFigure() throws IOException {
+        PreprocessFixtures.Models models = PreprocessFixtures.tinyModels(tmp.resolve("models"));
+        Path badly = tmp.resolve("badly-scaled");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        assertThat(Main.withAllCommands().run(new String[] {"preprocess", "--data", shared.resolve("videos").toString(),
+                "--out", badly.toString(), "--text-model", models.text().model().toString(), "--tokenizer",
+                models.text().tokenizer().toString(), "--max-tokens", "16", "--vae", models.vae().dir().toString(),
+                "--size", "64", "--frames", "4", "--limit", "4", "--scaling-factor", "0.00001"}, quiet, quiet)).isZero();
+        Path run = tmp.resolve("refused");
+        assertThat(run(args(run, "--data", badly.toString(), "--max-steps", "2"))).as(stderr()).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("t2v train: --data: " + badly + ": the latents' std is ",
+                "far from the 1 the noise schedule expects", "scaling factor 1.0E-5");
+        assertThat(run.resolve("model")).doesNotExist();
     }
 
     @Test

@@ -6,4 +6,9 @@ import dev.t2v.data.video.Video;
 @FunctionalInterface
 public interface VideoGenerator {
     Video generate(GenerationRequest request, ProgressListener listener) throws Exception;
+
+    /** The defaults a request gets for what it leaves out (a pipeline's come from its bundle). */
+    default GenerationDefaults defaults() {
+        return GenerationDefaults.forWindow(8);
+    }
 }

@@ -150,10 +150,7 @@ public final class MetricsLog implements AutoCloseable {
         if (x.isEmpty()) {
             return;
         }
-        XYChart chart = new XYChartBuilder().width(900).height(540).title("t2v training loss")
-                .xAxisTitle("optimiser step").yAxisTitle("loss (MSE)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(5);
+        XYChart chart = newChart();
         XYSeries train = chart.addSeries("training loss", x, y);
         train.setMarker(SeriesMarkers.NONE);
         if (!vx.isEmpty()) {
@@ -163,6 +160,20 @@ public final class MetricsLog implements AutoCloseable {
             chart.addSeries("validation loss (EMA weights)", ex, ey).setMarker(SeriesMarkers.DIAMOND);
         }
         AtomicFiles.writeStream(png, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * The empty loss chart: a log y axis labelled between decades too, since losses within one decade (0.1 to 1)
+     * would otherwise show a single label, "1".
+     */
+    static XYChart newChart() {
+        XYChart chart = new XYChartBuilder().width(900).height(540).title("t2v training loss")
+                .xAxisTitle("optimiser step").yAxisTitle("loss (MSE)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisDecimalPattern("0.###");
+        chart.getStyler().setMarkerSize(5);
+        return chart;
     }
 
     @Override

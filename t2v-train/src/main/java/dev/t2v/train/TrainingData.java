@@ -10,6 +10,8 @@ import dev.t2v.data.manifest.DatasetInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * A preprocessed dataset opened for training: its training and validation splits, and the text encoder and codec it
@@ -138,5 +140,48 @@ public final class TrainingData implements AutoCloseable {
         if (validation != null) {
             validation.close();
         }
+    }
+
+    /** Mean and std of the scaled latents over the first {@code clips} training clips. */
+    public record LatentStats(double mean, double std, int clips) {
+    }
+
+    /** Latent std outside [MIN, MAX] means the wrong scaling factor: the schedule's noise expects std near 1. */
+    public static final double MIN_LATENT_STD = 0.1;
+    public static final double MAX_LATENT_STD = 10;
+    private static final int STATS_CHUNK = 16;
+
+    /** Measures the training split's latents over at most {@code maxClips} clips (all of them when fewer). */
+    public LatentStats latentStats(int maxClips) {
+        int n = Math.min(maxClips, train.size());
+        double sum = 0;
+        double sumSq = 0;
+        long count = 0;
+        for (int start = 0; start < n; start += STATS_CHUNK) {
+            int[] idx = IntStream.range(start, Math.min(n, start + STATS_CHUNK)).toArray();
+            for (float v : train.dataset().clips(idx, 0, 0, 1).latents().data().asFloat()) {
+                sum += v;
+                sumSq += (double) v * v;
+                count++;
+            }
+        }
+        double mean = count == 0 ? 0 : sum / count;
+        double std = count == 0 ? 0 : Math.sqrt(Math.max(0, sumSq / count - mean * mean));
+        return new LatentStats(mean, std, n);
+    }
+
+    /**
+     * Why latents measured as {@code s} cannot train a model (std far from 1), or {@code null} when they can.
+     * Training on them would run to the end and learn nothing, silently.
+     */
+    public static String scaleProblem(LatentStats s, double scalingFactor) {
+        if (s.clips() == 0 || (s.std() >= MIN_LATENT_STD && s.std() <= MAX_LATENT_STD)) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "the latents' std is %.4g (mean %.4g, over %d clips), far from the 1 "
+                + "the noise schedule expects (allowed [%s, %s]): the dataset was preprocessed with scaling factor "
+                + "%s, which does not fit its codec; re-run preprocess (with --vae DIR it reads the codec's own "
+                + "factor from codec.json)", s.std(), s.mean(), s.clips(), MIN_LATENT_STD, MAX_LATENT_STD,
+                scalingFactor);
     }
 }

@@ -57,4 +57,11 @@ class MetricsLogTest {
         assertThat(img.getWidth()).isEqualTo(900);
         assertThat(img.getHeight()).isEqualTo(540);
     }
+
+    @Test
+    void theLossChartLabelsItsLogAxisBetweenDecades() {
+        var styler = MetricsLog.newChart().getStyler();
+        assertThat(styler.isYAxisLogarithmic()).isTrue();
+        assertThat(styler.isYAxisLogarithmicDecadeOnly()).as("losses in 0.1..1 would be labelled only '1'").isFalse();
+    }
 }

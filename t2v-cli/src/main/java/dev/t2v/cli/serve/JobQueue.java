@@ -1,6 +1,7 @@
 package dev.t2v.cli.serve;
 
 import dev.t2v.data.video.Video;
+import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.VideoGenerator;
 import java.io.IOException;
@@ -51,6 +52,11 @@ final class JobQueue implements AutoCloseable {
         QueueFullException(String message) {
             super(message);
         }
+    }
+
+    /** The generator's defaults: the web form's and a request's, the same as the CLI's. */
+    GenerationDefaults defaults() {
+        return generator.defaults();
     }
 
     JobQueue(VideoGenerator generator, Path outDir, int maxQueue, int maxHistory, Duration shutdownGrace, Clock clock) {
@@ -169,9 +175,7 @@ final class JobQueue implements AutoCloseable {
             }
         }
         // Whatever still waits will never run.
-        for (Job j; (j = pending.poll()) != null; ) {
-            j.finish(JobState.CANCELLED, "the server stopped", clock.instant());
-        }
+        dropQueued();
     }
 
     private void run(Job job) {
@@ -262,7 +266,13 @@ final class JobQueue implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "the generation worker did not stop within " + shutdownGrace
                     + "; leaving it to finish in the background");
         }
+        dropQueued();
+    }
+
+    /** Cancels the jobs still queued at shutdown, and says so: their submitters are not told otherwise. */
+    private void dropQueued() {
         for (Job j; (j = pending.poll()) != null; ) {
+            LOG.log(System.Logger.Level.WARNING, "the server stopped: dropped queued job " + j.id());
             j.finish(JobState.CANCELLED, "the server stopped", clock.instant());
         }
     }

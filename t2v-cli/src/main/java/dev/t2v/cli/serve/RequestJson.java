@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t2v.core.diffusion.Schedulers;
+import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import java.util.Iterator;
 import java.util.List;
@@ -31,6 +32,11 @@ final class RequestJson {
      *     bounds
      */
     static GenerationRequest parse(JsonNode body, LongSupplier seeds) {
+        return parse(body, seeds, GenerationDefaults.forWindow(8));
+    }
+
+    /** {@link #parse(JsonNode, LongSupplier)} with {@code defaults} (the bundle's) for the fields left out. */
+    static GenerationRequest parse(JsonNode body, LongSupplier seeds, GenerationDefaults defaults) {
         if (body == null || !body.isObject()) {
             throw new HttpError(400, "expected a JSON object with a \"prompt\"");
         }
@@ -44,7 +50,7 @@ final class RequestJson {
         if (p == null || p.isNull() || (p.isTextual() && p.asText().isBlank())) {
             throw HttpError.badField("prompt", "prompt: required, a non-empty string");
         }
-        GenerationRequest.Builder b = GenerationRequest.builder(text(body, "prompt"));
+        GenerationRequest.Builder b = defaults.builder(text(body, "prompt"));
         if (body.has("negativePrompt")) {
             b.negativePrompt(text(body, "negativePrompt"));
         }
@@ -109,8 +115,13 @@ final class RequestJson {
 
     /** Defaults and bounds for the form, so the page never hard-codes them. */
     static ObjectNode formDefaults() {
+        return formDefaults(GenerationDefaults.forWindow(8));
+    }
+
+    /** The form's defaults are {@code bundle}'s, as the CLI's are. */
+    static ObjectNode formDefaults(GenerationDefaults bundle) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        GenerationRequest d = GenerationRequest.builder("").build();
+        GenerationRequest d = bundle.builder("").build();
         ObjectNode defaults = toJson(d);
         defaults.remove("prompt");
         defaults.remove("seed"); // no default seed: an empty seed field means a fresh random one

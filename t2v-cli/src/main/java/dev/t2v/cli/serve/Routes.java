@@ -107,7 +107,7 @@ final class Routes implements HttpHandler {
             switch (seg[1]) {
                 case "defaults" -> {
                     allow(method, "GET");
-                    sendJson(ex, 200, RequestJson.formDefaults());
+                    sendJson(ex, 200, RequestJson.formDefaults(queue.defaults()));
                 }
                 case "generate" -> {
                     allow(method, "POST");
@@ -154,7 +154,7 @@ final class Routes implements HttpHandler {
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "malformed JSON: " + e.getOriginalMessage());
         }
-        GenerationRequest request = RequestJson.parse(node, seeds::nextLong);
+        GenerationRequest request = RequestJson.parse(node, seeds::nextLong, queue.defaults());
         Job job;
         try {
             job = queue.submit(request);

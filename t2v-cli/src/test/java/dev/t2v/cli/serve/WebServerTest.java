@@ -555,9 +555,30 @@ class WebServerTest {
         start(gen);
         String running = submit("{\"prompt\":\"a\",\"steps\":3,\"frames\":2}");
         awaitState(running, "running");
-        submit("{\"prompt\":\"b\",\"steps\":1,\"frames\":2}");
+        String queued = submit("{\"prompt\":\"b\",\"steps\":1,\"frames\":2}");
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
 
-        server.close();
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JobQueue.class.getName());
+        log.addHandler(handler);
+        try {
+            server.close();
+        } finally {
+            log.removeHandler(handler);
+        }
+        assertThat(logged).as("a dropped job is logged").contains("the server stopped: dropped queued job " + queued);
         assertThat(server.workerStopped()).isTrue();
         assertThat(gen.started()).isEqualTo(1);
         assertThatThrownBy(() -> http.get("/")).isInstanceOf(ConnectException.class);

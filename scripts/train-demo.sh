@@ -10,7 +10,7 @@
 # the bundle: scripts/quality-demo.sh tunes them on seen combinations), REUSE_CODEC=BUNDLE_DIR (take the codec of an
 # existing bundle, e.g. the shipped one, instead of training it again), NO_INSTALL=1 (stop before installing).
 set -euo pipefail
-STEPS="${STEPS:-1400}"
+STEPS="${STEPS:-1200}"
 DEMO_GUIDANCE="${DEMO_GUIDANCE:-5.0}"
 DEMO_INTERVAL="${DEMO_INTERVAL:-0,700}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,7 +68,7 @@ export T2V_JAVA_OPTS="${T2V_JAVA_OPTS:--Xmx2g -Dorg.bytedeco.javacpp.maxbytes=7G
 half=$((STEPS / 2))
 train() {
   "$t2v" train --data latents --out run --vae codec --preset demo --max-steps "$STEPS" --batch 8 \
-    --lr 3e-4 --lr-schedule cosine --warmup 100 --ema-decay 0.999 --keep 2 --save-every 100 --val-every 100 \
+    --lr 3e-4 --lr-schedule cosine --warmup 100 --ema-decay 0.999 --keep 2 --save-every 200 --val-every 100 \
     --prediction-type v_prediction --zero-terminal-snr --snr-shift 4 --timestep-sampling logit-normal:1,1 \
     --timestep-spacing trailing --seed 0 "$@"
 }

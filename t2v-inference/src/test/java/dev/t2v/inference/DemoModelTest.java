@@ -33,14 +33,22 @@ class DemoModelTest {
         assertThat(Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis()).isEqualTo(modified);
     }
 
+    /**
+     * The README's first command (the bundle's defaults, seed 0) draws one red object whose shape and motion the
+     * detector can read. Which shape and which way is not asserted: the model reaches those on 30-55 % of videos
+     * (docs/quality.md), and this seed draws a triangle moving down.
+     */
     @Test
-    void theDemoModelDrawsTheColourThePromptAsksFor() throws Exception {
+    void theDemoModelDrawsOneObjectOfTheAskedColourWithAReadableShapeAndMotion() throws Exception {
         try (TextToVideoPipeline pipeline = TextToVideoPipeline.load(DemoModel.directory())) {
-            Video video = pipeline.generate(pipeline.requestBuilder("a red circle moving right").seed(7).build(), null);
+            Video video = pipeline.generate(pipeline.requestBuilder("a red circle moving right").seed(0).build(), null);
             assertThat(video.frameCount()).isEqualTo(pipeline.windowFrames());
             assertThat(video.width()).isEqualTo(pipeline.frameSize());
             ShapeDetection detection = new ShapeDetector().detect(video);
             assertThat(detection.colour()).as("detected %s", detection).contains(Colour.RED);
+            assertThat(detection.shape()).as("detected %s", detection).isPresent();
+            assertThat(detection.direction()).as("detected %s", detection).isPresent();
+            assertThat(detection.objectsPerFrame()).as("detected %s", detection).isLessThanOrEqualTo(1.25);
         }
     }
 }

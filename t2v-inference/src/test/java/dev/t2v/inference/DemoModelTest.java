@@ -35,7 +35,7 @@ class DemoModelTest {
 
     /**
      * The README's first command (the bundle's defaults, seed 0) draws one red object whose shape and motion the
-     * detector can read. Which shape and which way is not asserted: the model reaches those on 30-55 % of videos
+     * detector can read. Which shape and which way is not asserted: the model reaches those on 28-53 % of videos
      * (docs/quality.md), and this seed draws a triangle moving down.
      */
     @Test

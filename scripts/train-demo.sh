@@ -6,13 +6,13 @@
 #
 #   scripts/train-demo.sh [WORK_DIR]      (default: work/demo; stages whose output exists are skipped)
 #
-# Environment: STEPS (optimiser steps, default 1400), DEMO_GUIDANCE / DEMO_INTERVAL (the sampling defaults written into
+# Environment: STEPS (optimiser steps, default 1200), DEMO_GUIDANCE / DEMO_INTERVAL (the sampling defaults written into
 # the bundle: scripts/quality-demo.sh tunes them on seen combinations), REUSE_CODEC=BUNDLE_DIR (take the codec of an
 # existing bundle, e.g. the shipped one, instead of training it again), NO_INSTALL=1 (stop before installing).
 set -euo pipefail
 STEPS="${STEPS:-1200}"
-DEMO_GUIDANCE="${DEMO_GUIDANCE:-5.0}"
-DEMO_INTERVAL="${DEMO_INTERVAL:-0,700}"
+DEMO_GUIDANCE="${DEMO_GUIDANCE:-3.0}"
+DEMO_INTERVAL="${DEMO_INTERVAL:-0,850}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/work/demo}"
 t2v="$root/t2v"

@@ -1,10 +1,10 @@
 package dev.t2v.cli;
 
-import dev.t2v.core.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.msrvtt.AnnotationFormatException;
@@ -16,6 +16,7 @@ import dev.t2v.data.synthetic.GroundTruth;
 import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.synthetic.PromptsTsv;
 import dev.t2v.data.synthetic.Shape;
+import dev.t2v.data.video.Video;
 import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.TextToVideoPipeline;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code t2v evaluate}: the adherence suite (synthetic prompts, per-attribute accuracy, objects per frame and flicker,
@@ -74,6 +76,9 @@ public final class EvaluateCommand implements Command {
                 .desc("for --suite adherence: score the synthetic set's own clips of each prompt's combination (up to"
                         + " --samples each, windows of the model's frames and fps) instead of generating: the"
                         + " reference row").build());
+        o.addOption(Option.builder().longOpt("through-codec")
+                .desc("with --ground-truth: pass each clip through the model's codec (encode, decode) before scoring:"
+                        + " the ceiling a generation can reach with this codec").build());
         o.addOption(Option.builder().longOpt("clip").hasArg().argName("DIR")
                 .desc("for --suite clip: CLIP vision + text ONNX models and tokenizer.json (docs/onnx-export.md)").build());
         o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("also write the results as JSON").build());
@@ -107,6 +112,10 @@ public final class EvaluateCommand implements Command {
             if (!Files.isDirectory(groundTruth)) {
                 throw UsageException.badValue("ground-truth", groundTruth.toString(), "a synthetic set directory");
             }
+        }
+        boolean throughCodec = cmd.hasOption("through-codec");
+        if (throughCodec && groundTruth == null) {
+            throw new UsageException("--through-codec is for --ground-truth");
         }
         Path clipDir = null;
         if (suite.equals("clip")) {
@@ -158,18 +167,22 @@ public final class EvaluateCommand implements Command {
             Throughput speed;
             try (StageProgress progress = new StageProgress(ctx.err(), suite + " ")) {
                 if (groundTruth != null) {
-                    AdherenceReport r = AdherenceEvaluator.groundTruth(truth, options,
+                    UnaryOperator<Video> through = !throughCodec ? UnaryOperator.identity()
+                            : v -> pipeline.reconstruct(v, options.frames());
+                    AdherenceReport r = AdherenceEvaluator.groundTruth(truth, options, through,
                             only(AdherenceEvaluator.STAGE, progress));
                     progress.close();
                     ctx.out().print(r.format());
-                    ctx.out().printf(Locale.ROOT, "ground truth: %d clips of %s, the first %d frames at %s fps%n",
-                            r.items().size(), groundTruth, options.frames(), options.fps());
+                    ctx.out().printf(Locale.ROOT, "ground truth: %d clips of %s, the first %d frames at %s fps%s%n",
+                            r.items().size(), groundTruth, options.frames(), options.fps(),
+                            throughCodec ? ", through the model's codec" : "");
                     if (truth.size() < (long) specs.size() * samples) {
                         ctx.out().printf(Locale.ROOT, "note: the set has fewer than %d clips of some combinations:"
                                 + " %d clips for %d prompts; those prompts use all it has%n", samples, truth.size(),
                                 specs.size());
                     }
                     root.put("ground_truth", groundTruth.toAbsolutePath().toString());
+                    root.put("through_codec", throughCodec);
                     root.set("adherence", adherenceJson(r));
                     speed = null;
                 } else if (suite.equals("adherence")) {

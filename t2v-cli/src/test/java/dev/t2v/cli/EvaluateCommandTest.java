@@ -125,6 +125,26 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void throughCodecScoresTheClipsAsTheModelsCodecReturnsThem() throws IOException {
+        Path synth = shared.resolve("synth");
+        if (!Files.isDirectory(synth)) {
+            SyntheticSet.generate(synth, SyntheticSpec.of(72, 64, 8, 8, 3), ProgressBar.silent());
+        }
+        Path json = tmp.resolve("codec.json");
+        int code = run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--prompts", prompts.toString(),
+                "--ground-truth", synth.toString(), "--through-codec", "--json", json.toString());
+        assertThat(code).as(stderr()).isZero();
+        assertThat(stdout()).contains("ground truth: 2 clips of " + synth, "through the model's codec");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("through_codec").asBoolean()).isTrue();
+        assertThat(root.at("/adherence/all/count").asInt()).isEqualTo(2);
+
+        assertThat(run("evaluate", "--suite", "adherence", "--model", bundle.toString(), "--through-codec"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--through-codec is for --ground-truth");
+    }
+
+    @Test
     void clipSuiteScoresEachPromptWithTheGivenClip() throws IOException {
         Path clipDir = shared.resolve("clip");
         OnnxFixtures.writeTinyClipPair(clipDir);

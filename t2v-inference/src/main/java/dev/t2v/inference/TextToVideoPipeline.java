@@ -346,6 +346,19 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
         return latents.reshape(1, frames, cfg.latentChannels(), cfg.latentSize(), cfg.latentSize()); // [F,C,h,w] -> [1,F,C,h,w]
     }
 
+    /**
+     * The video encoded and decoded by the model's codec, {@code frames} long at the model's frame size: what the
+     * codec lets through, so the ceiling of any generation's fidelity (the evaluation's "through the codec" row).
+     */
+    public synchronized Video reconstruct(Video video, int frames) {
+        Objects.requireNonNull(video, "video");
+        ensureOpen();
+        if (frames < 1) {
+            throw new IllegalArgumentException("frames must be >= 1, got " + frames);
+        }
+        return Video.fromTensor(clamp(decode(encodeVideo(video, frames), ProgressListener.NONE)), video.fps());
+    }
+
     // ---------------------------------------------------------------- step 3: co-denoising
 
     /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The pipeline end to end on the tiny random model, tiny BERT text encoder and tiny VAE. */
 class PipelineTest {
@@ -170,6 +171,21 @@ class PipelineTest {
         // (Measured: 0.10 against 0.90; a random model's one-step error at t=1 is still visible after decoding.)
         assertThat(nearInit).isLessThan(0.2).isLessThan(meanAbsDiff(fromNoise, roundTrip) / 4);
         assertThat(pixels(pipeline.generate(b.initVideo(init, 0.25).build(), null))).isEqualTo(pixels(light));
+    }
+
+    @Test
+    void reconstructIsTheCodecsRoundTripOfTheResizedVideo() throws IOException {
+        Video init = movingSquare(6, 96, 80);
+        Video back = pipeline.reconstruct(init, 4);
+        assertThat(back.frameCount()).isEqualTo(4);
+        assertThat(back.width()).isEqualTo(64).isEqualTo(back.height());
+        assertThat(back.fps()).isEqualTo(init.fps());
+        try (var codec = TinyModel.codec(files)) {
+            INDArray px = Frames.toModelTensor(init, 4, 64);
+            Video roundTrip = Video.fromTensor(codec.decode(codec.encode(px)), 8);
+            assertThat(pixels(back)).isEqualTo(pixels(roundTrip));
+        }
+        assertThatThrownBy(() -> pipeline.reconstruct(init, 0)).hasMessageContaining("frames must be >= 1");
     }
 
     static Video movingSquare(int frames, int width, int height) {

@@ -5,12 +5,14 @@ import dev.t2v.data.synthetic.AdherenceReport;
 import dev.t2v.data.synthetic.GroundTruth;
 import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.synthetic.ShapeDetector;
+import dev.t2v.data.video.Video;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.ProgressListener;
 import dev.t2v.inference.VideoGenerator;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The synthetic-set adherence suite: generates seeded videos for test prompts, reads each back with the
@@ -64,6 +66,17 @@ public final class AdherenceEvaluator {
      */
     public static AdherenceReport groundTruth(List<GroundTruth.Clip> clips, EvalOptions options,
                                               ProgressListener progress) throws Exception {
+        return groundTruth(clips, options, UnaryOperator.identity(), progress);
+    }
+
+    /**
+     * The reference row with each clip's window first passed through {@code through}, e.g. a model's codec
+     * ({@link dev.t2v.inference.TextToVideoPipeline#reconstruct}): what the best generation could score.
+     */
+    public static AdherenceReport groundTruth(List<GroundTruth.Clip> clips, EvalOptions options,
+                                              UnaryOperator<Video> through, ProgressListener progress)
+            throws Exception {
+        Objects.requireNonNull(through, "through");
         if (clips == null || clips.isEmpty()) {
             throw new IllegalArgumentException("the ground-truth row needs at least one clip");
         }
@@ -72,7 +85,7 @@ public final class AdherenceEvaluator {
         int done = 0;
         listener.onProgress(STAGE, 0, clips.size());
         for (GroundTruth.Clip c : clips) {
-            scorer.add(c.prompt(), GroundTruth.window(c, options.frames(), options.fps()), c.videoId());
+            scorer.add(c.prompt(), through.apply(GroundTruth.window(c, options.frames(), options.fps())), c.videoId());
             listener.onProgress(STAGE, ++done, clips.size());
         }
         return scorer.report();

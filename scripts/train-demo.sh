@@ -6,11 +6,13 @@
 #
 #   scripts/train-demo.sh [WORK_DIR]      (default: work/demo; stages whose output exists are skipped)
 #
-# Environment: STEPS (optimiser steps, default 1200), DEMO_GUIDANCE / DEMO_INTERVAL (the sampling defaults written into
-# the bundle: scripts/quality-demo.sh tunes them on seen combinations), REUSE_CODEC=BUNDLE_DIR (take the codec of an
-# existing bundle, e.g. the shipped one, instead of training it again), NO_INSTALL=1 (stop before installing).
+# Environment: STEPS (optimiser steps, default 1300), LR (peak learning rate, default 1e-3), DEMO_GUIDANCE /
+# DEMO_INTERVAL (the sampling defaults written into the bundle: scripts/quality-demo.sh tunes them on seen
+# combinations), REUSE_CODEC=BUNDLE_DIR (take the codec of an existing bundle, e.g. the shipped one, instead of
+# training it again), NO_INSTALL=1 (stop before installing).
 set -euo pipefail
-STEPS="${STEPS:-1200}"
+STEPS="${STEPS:-1300}"
+LR="${LR:-1e-3}"
 DEMO_GUIDANCE="${DEMO_GUIDANCE:-3.0}"
 DEMO_INTERVAL="${DEMO_INTERVAL:-0,850}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +25,7 @@ cd "$work"
 stage() { echo "== $1 ($(date -u +%H:%M:%S))" >&2; }
 
 # 1. Data: 2400 clips of 8 frames at 128x128, 8 fps, with the large shapes (4.5-6.4 latent pixels wide, moving
-#    0.03-0.05 of the frame per frame): the default style's small shapes are so sparse in latent space that no
+#    0.05-0.075 of the frame per frame): the default style's small shapes are so sparse in latent space that no
 #    training timestep hides them (docs/training.md, "Fitting the noise schedule to the data"). 9 colour x shape x
 #    direction combinations are held out of training.
 if [ ! -f synth/annotation/MSRVTT_data.json ]; then
@@ -68,7 +70,7 @@ export T2V_JAVA_OPTS="${T2V_JAVA_OPTS:--Xmx2g -Dorg.bytedeco.javacpp.maxbytes=7G
 half=$((STEPS / 2))
 train() {
   "$t2v" train --data latents --out run --vae codec --preset demo --max-steps "$STEPS" --batch 8 \
-    --lr 3e-4 --lr-schedule cosine --warmup 100 --ema-decay 0.999 --keep 2 --save-every 200 --val-every 100 \
+    --lr "$LR" --lr-schedule cosine --warmup 100 --ema-decay 0.999 --keep 2 --save-every 200 --val-every 100 \
     --prediction-type v_prediction --zero-terminal-snr --snr-shift 4 --timestep-sampling logit-normal:1,1 \
     --timestep-spacing trailing --seed 0 "$@"
 }

@@ -6,13 +6,13 @@
 #
 #   scripts/train-demo.sh [WORK_DIR]      (default: work/demo; stages whose output exists are skipped)
 #
-# Environment: STEPS (optimiser steps, default 1300), LR (peak learning rate, default 1e-3), DEMO_GUIDANCE /
+# Environment: STEPS (optimiser steps, default 1200), LR (peak learning rate, default 3e-4), DEMO_GUIDANCE /
 # DEMO_INTERVAL (the sampling defaults written into the bundle: scripts/quality-demo.sh tunes them on seen
 # combinations), REUSE_CODEC=BUNDLE_DIR (take the codec of an existing bundle, e.g. the shipped one, instead of
 # training it again), NO_INSTALL=1 (stop before installing).
 set -euo pipefail
-STEPS="${STEPS:-1300}"
-LR="${LR:-1e-3}"
+STEPS="${STEPS:-1200}"
+LR="${LR:-3e-4}"
 DEMO_GUIDANCE="${DEMO_GUIDANCE:-3.0}"
 DEMO_INTERVAL="${DEMO_INTERVAL:-0,850}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -48,6 +48,15 @@ class LoadTest {
     }
 
     @Test
+    void aTextEncoderThatFailsToOpenOnItsThreadFailsTheLoadWithItsOwnError() throws Exception {
+        Path bundle = TinyBundle.write(dir.resolve("tiny"), 1);
+        // Present (the bundle's file check passes) but not a tokenizer: the encoder fails on its own thread.
+        Files.writeString(bundle.resolve("text/tokenizer.json"), "not json");
+        assertThatThrownBy(() -> TextToVideoPipeline.load(bundle))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text/tokenizer.json: not a JSON tokenizer");
+    }
+
+    @Test
     void theOrtBackendGeneratesWhatSameDiffGenerates() throws Exception {
         Path bundle = TinyBundle.write(dir.resolve("tiny"), 1);
         Video reference;

@@ -76,8 +76,10 @@ public final class SparkPreprocess {
                 Preprocessor preprocessor = new Preprocessor(cfg, text, codec, clock, null);
                 ShippedModels models = ShippedModels.ship(sc, job.models(), text, codec, stage.resolve("models"));
                 HadoopOutputStore out = HadoopOutputStore.open(job.out(), sc.hadoopConfiguration());
-                return preprocessor.run(dataset, out, job.source(), (pending, info, shardCount) ->
-                        runTasks(sc, job, dataset.annotations(), pending, info, models, taskOutput, slots));
+                try (ExecutorModels.Loan lent = ExecutorModels.lend(models, text, codec)) {
+                    return preprocessor.run(dataset, out, job.source(), (pending, info, shardCount) ->
+                            runTasks(sc, job, dataset.annotations(), pending, info, models, taskOutput, slots));
+                }
             }
         } finally {
             ShardTask.deleteTree(stage);

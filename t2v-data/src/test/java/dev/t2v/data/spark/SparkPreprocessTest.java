@@ -122,6 +122,8 @@ class SparkPreprocessTest {
         assertThat(s.clipsWritten()).isEqualTo(s.clips());
         assertThat(s.shardsWritten()).isEqualTo(SHARDS);
         assertThat(s.threads()).isEqualTo(2);
+        // The tasks ran in this JVM, on the encoders the driver lent them: no executor opened a second copy.
+        assertThat(ExecutorModels.openedHere()).isZero();
 
         // A rerun finds every shard done and rewrites nothing but the summary.
         PreprocessFixtures.ageFiles(out, Instant.parse("2020-01-01T00:00:00Z"));

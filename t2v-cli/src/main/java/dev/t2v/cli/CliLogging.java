@@ -1,0 +1,49 @@
+package dev.t2v.cli;
+
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * The command's log level: warnings only (simplelogger.properties), or with {@code --verbose} ND4J's and ONNX
+ * Runtime's information and t2v's debug lines. The libraries log through slf4j-api; slf4j-simple, which only the CLI
+ * depends on, prints on stderr. The web server's {@code System.Logger} (java.util.logging) follows the same flag.
+ */
+final class CliLogging {
+    static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    static final String T2V_LEVEL = "org.slf4j.simpleLogger.log.dev.t2v";
+
+    private CliLogging() {
+    }
+
+    /**
+     * Sets the levels; must run before the first logger is made (slf4j-simple reads its settings once), which is why
+     * {@link Main#main} calls it before loading the commands. A level given with {@code -D} is kept.
+     */
+    static void configure(boolean verbose) {
+        if (!verbose) {
+            return;
+        }
+        if (System.getProperty(DEFAULT_LEVEL) == null) {
+            System.setProperty(DEFAULT_LEVEL, "info");
+        }
+        if (System.getProperty(T2V_LEVEL) == null) {
+            System.setProperty(T2V_LEVEL, "debug");
+        }
+        Logger.getLogger("dev.t2v").setLevel(Level.FINE);
+        for (Handler h : LogManager.getLogManager().getLogger("").getHandlers()) {
+            h.setLevel(Level.FINE); // the root logger stays at INFO, so only dev.t2v's FINE records get through
+        }
+    }
+
+    /** Whether {@code args} ask for verbose output (the flag every command takes). */
+    static boolean verbose(String[] args) {
+        for (String a : args) {
+            if (a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

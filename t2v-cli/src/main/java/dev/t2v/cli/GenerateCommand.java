@@ -68,7 +68,8 @@ public final class GenerateCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("prompt").hasArg().argName("TEXT").desc("what the video shows (required; \"\" asks for an unconditional video)").build());
+        o.addOption(Option.builder().longOpt("prompt").hasArg().argName("TEXT")
+                .desc("what the video shows (required; \"\" asks for an unconditional video)").build());
         o.addOption(Option.builder().longOpt("negative").hasArg().argName("TEXT")
                 .desc("what to steer away from (default: the empty prompt)").build());
         o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR")

@@ -106,6 +106,14 @@ class GenerateCommandTest {
     }
 
     @Test
+    void anEmptyPromptGeneratesAnUnconditionalVideo() {
+        Path gif = tmp.resolve("unconditional.gif");
+        assertThat(run("generate", "--prompt", "", "--model", bundle.toString(), "--out", gif.toString(),
+                "--steps", "1", "--frames", "2")).as(stderr()).isZero();
+        assertThat(gif).isNotEmptyFile();
+    }
+
+    @Test
     void videoToVideoFromAnInitVideo() throws IOException {
         Path init = tmp.resolve("init.mp4");
         Video.fromTensor(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 3, 48, 80)

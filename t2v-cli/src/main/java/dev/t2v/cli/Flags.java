@@ -75,6 +75,32 @@ public final class Flags {
         return x;
     }
 
+    /**
+     * The file a command writes when its work is done ({@code generate --out}, {@code evaluate --json}), checked before
+     * the work starts, so a long run never ends in a failed write: not a directory, in a folder that exists (it is not
+     * created, as a mistyped folder name would otherwise silently scatter results), and a folder where a file can be
+     * created (a probe file is created and deleted, which catches read-only mounts and ACLs as well as modes).
+     */
+    public static Path outputFile(CommandLine cmd, String flag) {
+        Path out = Path.of(required(cmd, flag));
+        if (Files.isDirectory(out)) {
+            throw UsageException.badValue(flag, out.toString(), "a file path (this is a directory)");
+        }
+        Path folder = out.toAbsolutePath().normalize().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new UsageException("--" + flag + ": the folder " + folder + " does not exist (for '" + out
+                    + "'); create it first");
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, ".t2v-write-check-", ".tmp"));
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UsageException("--" + flag + ": cannot write in " + folder + ": " + Main.reason(e));
+        } catch (java.io.IOException e) {
+            throw new UsageException("--" + flag + ": cannot write in " + folder + ": " + e.getMessage());
+        }
+        return out;
+    }
+
     /** A path that must already exist. */
     public static Path existing(CommandLine cmd, String flag) {
         Path p = Path.of(required(cmd, flag));

@@ -75,7 +75,7 @@ public final class GenerateCommand implements Command {
         o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR")
                 .desc("model bundle directory (default: the bundled demo model)").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
-                .desc("output file (required); .mp4, .gif or .png (contact sheet)").build());
+                .desc("output file (required); .mp4, .gif or .png (contact sheet), in an existing folder").build());
         o.addOption(Option.builder().longOpt("frames").hasArg().argName("N")
                 .desc("frames, [1, " + GenerationRequest.MAX_FRAMES + "] (default: the model's window; more are"
                         + " co-denoised in overlapping windows)").build());
@@ -113,13 +113,7 @@ public final class GenerateCommand implements Command {
         checkLength("negative", cmd.getOptionValue("negative", ""));
         Path out = Path.of(Flags.required(cmd, "out"));
         Format format = Format.of(out);
-        if (Files.isDirectory(out)) {
-            throw UsageException.badValue("out", out.toString(), "a file path (this is a directory)");
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw UsageException.badValue("out", out.toString(), "a file in an existing directory");
-        }
+        Flags.outputFile(cmd, "out");
         Path modelDir = modelFlag(cmd);
         Backend backend = backend(cmd);
         Integer frames = cmd.hasOption("frames") ? Flags.intIn(cmd, "frames", 0, 1, GenerationRequest.MAX_FRAMES) : null;

@@ -113,13 +113,20 @@ public final class Main {
         if (e.getReason() != null) {
             return e.getMessage();
         }
-        String what = e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+        return e.getMessage() + ": " + reason(e);
+    }
+
+    /** Why a file system operation failed, without the path: "Permission denied", "Read-only file system", ... */
+    static String reason(java.nio.file.FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getReason();
+        }
+        return e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
                 : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
                 : e instanceof java.nio.file.FileAlreadyExistsException ? "File exists"
                 : e instanceof java.nio.file.NotDirectoryException ? "Not a directory"
                 : e instanceof java.nio.file.DirectoryNotEmptyException ? "Directory not empty"
                 : e.getClass().getSimpleName();
-        return e.getMessage() + ": " + what;
     }
 
     static String oneLine(Throwable e) {

@@ -154,6 +154,52 @@ class GenerateCommandTest {
         assertThat(tmp.resolve("x.mp4")).doesNotExist();
     }
 
+    @Test
+    void anOutputFolderThatCannotBeWrittenIsRefusedBeforeTheModelLoads() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly),
+                    "permissions bind this user (root writes anywhere)");
+            // Loading this would fail with exit 1: exit 2 shows the output was checked first.
+            Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+            assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out",
+                    readOnly.resolve("x.mp4").toString())).as(stderr()).isEqualTo(Main.USAGE);
+            assertThat(stderr()).contains("--out: cannot write in " + readOnly.toAbsolutePath() + ": Permission denied");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void aFolderThatTakesNoNewFilesIsRefusedWithTheReasonEvenForRoot() throws IOException {
+        Path sys = Path.of("/sys");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(sys), "a Linux /sys");
+        boolean refuses;
+        try {
+            Files.delete(Files.createTempFile(sys, ".t2v-test-", ".tmp"));
+            refuses = false;
+        } catch (IOException e) {
+            refuses = true;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(refuses, "/sys refuses new files");
+        Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+        assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out", "/sys/x.mp4"))
+                .as(stderr()).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--out: cannot write in /sys: ");
+    }
+
+    @Test
+    void anOutputInAMissingFolderIsRefusedNamingTheFolder() {
+        Path missing = tmp.resolve("no-such-folder");
+        assertThat(run("generate", "--prompt", "p", "--model", bundle.toString(), "--out",
+                missing.resolve("x.mp4").toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--out: the folder " + missing.toAbsolutePath() + " does not exist");
+        assertThat(missing).doesNotExist();
+    }
+
     private void assertUsage(String flag, String... args) {
         assertThat(run(args)).as(stderr()).isEqualTo(Main.USAGE);
         assertThat(stderr()).contains(flag);

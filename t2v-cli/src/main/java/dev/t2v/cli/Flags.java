@@ -34,6 +34,36 @@ public final class Flags {
         }
     }
 
+    /** The flag's integer, or null when it is not given; the range is for the caller to check. */
+    public static Integer integerOrNull(CommandLine cmd, String flag) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw UsageException.badValue(flag, v, "an integer");
+        }
+    }
+
+    /** The flag's finite number, or null when it is not given; the range is for the caller to check. */
+    public static Double numberOrNull(CommandLine cmd, String flag) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (Double.isFinite(x)) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw UsageException.badValue(flag, v, "a number");
+    }
+
     public static long longValue(CommandLine cmd, String flag, long dflt) {
         String v = cmd.getOptionValue(flag);
         if (v == null) {

@@ -155,6 +155,32 @@ class GenerateCommandTest {
     }
 
     @Test
+    void flagValuesAreCheckedByTheRequestTheWebUsesBeforeTheModelLoads() throws IOException {
+        // Loading this would fail with exit 1: exit 2 shows the values were checked first.
+        Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+        String o = tmp.resolve("x.mp4").toString();
+        String[][] cases = {{"guidance", "31", "guidanceScale"}, {"steps", "0", "steps"}, {"frames", "513", "frames"},
+            {"fps", "0", "fps"}, {"eta", "2", "eta"}, {"guidance-rescale", "1.5", "guidanceRescale"}};
+        for (String[] c : cases) {
+            String refused = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                var b = dev.t2v.inference.GenerationRequest.builder("p");
+                switch (c[2]) {
+                    case "guidanceScale" -> b.guidanceScale(Double.parseDouble(c[1]));
+                    case "steps" -> b.steps(Integer.parseInt(c[1]));
+                    case "frames" -> b.frames(Integer.parseInt(c[1]));
+                    case "fps" -> b.fps(Double.parseDouble(c[1]));
+                    case "eta" -> b.eta(Double.parseDouble(c[1]));
+                    default -> b.guidanceRescale(Double.parseDouble(c[1]));
+                }
+                b.build();
+            }).getMessage();
+            assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out", o, "--" + c[0], c[1]))
+                    .as(stderr()).isEqualTo(Main.USAGE);
+            assertThat(stderr().strip()).isEqualTo("t2v generate: --" + c[0] + refused.substring(c[2].length()));
+        }
+    }
+
+    @Test
     void anOutputFolderThatCannotBeWrittenIsRefusedBeforeTheModelLoads() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
                 .supportedFileAttributeViews().contains("posix"), "POSIX permissions");

@@ -13,6 +13,8 @@ import java.util.logging.Logger;
 final class CliLogging {
     static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     static final String T2V_LEVEL = "org.slf4j.simpleLogger.log.dev.t2v";
+    /** Quietened in simplelogger.properties (a GPU probe's warning on every CPU machine); verbose shows it again. */
+    static final String DJL_CUDA_LEVEL = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
 
     private CliLogging() {
     }
@@ -30,6 +32,9 @@ final class CliLogging {
         }
         if (System.getProperty(T2V_LEVEL) == null) {
             System.setProperty(T2V_LEVEL, "debug");
+        }
+        if (System.getProperty(DJL_CUDA_LEVEL) == null) {
+            System.setProperty(DJL_CUDA_LEVEL, "warn");
         }
         Logger.getLogger("dev.t2v").setLevel(Level.FINE);
         for (Handler h : LogManager.getLogManager().getLogger("").getHandlers()) {

@@ -21,6 +21,8 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import org.nd4j.linalg.api.environment.Nd4jEnvironment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * {@code t2v info}: what a bug report needs. The library versions, the backends and devices the native code sees, the
@@ -70,6 +72,10 @@ public final class InfoCommand implements Command {
         o.println("backends and devices:");
         row(o, "CPU", probe(() -> cpu(Runtime.getRuntime().availableProcessors(), Path.of("/proc/cpuinfo"))));
         row(o, "ND4J", probe(InfoCommand::nd4j));
+        row(o, "ND4J kernels", probe(() -> {
+            NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+            return levelName(ops.binaryLevel()) + " build; this CPU could run " + levelName(ops.optimalLevel());
+        }));
         EnumSet<OrtProvider> providers = providers();
         row(o, "ONNX Runtime", providers == null ? "unavailable" : "execution providers " + providers);
         row(o, "CUDA", providers != null && providers.contains(OrtProvider.CUDA)
@@ -175,6 +181,15 @@ public final class InfoCommand implements Command {
             parts.add(env.getNumGpus() + " GPU(s)");
         }
         return String.join(", ", parts);
+    }
+
+    /** ND4J's names of its native builds (CpuNDArrayFactory's start-up line). */
+    static String levelName(int level) {
+        return switch (level) {
+            case 3 -> "AVX512";
+            case 2 -> "AVX/AVX2";
+            default -> "generic x86";
+        };
     }
 
     private static String demoModel() throws IOException {

@@ -32,6 +32,7 @@ class InfoCommandTest {
                 .containsPattern("(?m)^  JCodec" + version);
         assertThat(s).containsPattern("(?m)^  CPU\\s+" + Runtime.getRuntime().availableProcessors() + " cores")
                 .containsPattern("(?m)^  ND4J\\s+(Cpu|Cuda)Backend, BLAS ")
+                .containsPattern("(?m)^  ND4J kernels\\s+(generic x86|AVX/AVX2|AVX512) build; this CPU could run ")
                 .containsPattern("(?m)^  ONNX Runtime\\s+execution providers \\[CPU")
                 .containsPattern("(?m)^  CUDA\\s+(present|not present)");
         assertThat(s).contains(ResourceCache.root().toAbsolutePath().toString(), DemoModel.hash(),

@@ -1,14 +1,9 @@
 package dev.t2v.cli;
 
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
-
 /**
  * The command's log level: warnings only (simplelogger.properties), or with {@code --verbose} ND4J's and ONNX
- * Runtime's information and t2v's debug lines. The libraries log through slf4j-api; slf4j-simple, which only the CLI
- * depends on, prints on stderr. The web server's {@code System.Logger} (java.util.logging) follows the same flag.
+ * Runtime's information and t2v's debug lines. The libraries and the web server log through slf4j-api; slf4j-simple,
+ * which only the CLI depends on, prints on stderr.
  */
 final class CliLogging {
     static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -35,10 +30,6 @@ final class CliLogging {
         }
         if (System.getProperty(DJL_CUDA_LEVEL) == null) {
             System.setProperty(DJL_CUDA_LEVEL, "warn");
-        }
-        Logger.getLogger("dev.t2v").setLevel(Level.FINE);
-        for (Handler h : LogManager.getLogManager().getLogger("").getHandlers()) {
-            h.setLevel(Level.FINE); // the root logger stays at INFO, so only dev.t2v's FINE records get through
         }
     }
 

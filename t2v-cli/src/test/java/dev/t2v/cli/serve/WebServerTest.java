@@ -594,29 +594,17 @@ class WebServerTest {
         String running = submit("{\"prompt\":\"a\",\"steps\":3,\"frames\":2}");
         awaitState(running, "running");
         String queued = submit("{\"prompt\":\"b\",\"steps\":1,\"frames\":2}");
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                logged.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JobQueue.class.getName());
-        log.addHandler(handler);
+        // slf4j-simple (the CLI's binding) writes to whatever System.err is at the time.
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
         try {
             server.close();
         } finally {
-            log.removeHandler(handler);
+            System.setErr(stderr);
         }
-        assertThat(logged).as("a dropped job is logged").contains("the server stopped: dropped queued job " + queued);
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("a dropped job is logged")
+                .contains("WARN JobQueue - the server stopped: dropped queued job " + queued);
         assertThat(server.workerStopped()).isTrue();
         assertThat(gen.started()).isEqualTo(1);
         assertThatThrownBy(() -> http.get("/")).isInstanceOf(ConnectException.class);

@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Command {
                         + " the ceiling a generation can reach with this codec").build());
         o.addOption(Option.builder().longOpt("clip").hasArg().argName("DIR")
                 .desc("for --suite clip: CLIP vision + text ONNX models and tokenizer.json (docs/onnx-export.md)").build());
-        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("also write the results as JSON").build());
+        o.addOption(Option.builder().longOpt("json").hasArg().argName("FILE").desc("also write the results as JSON (in an existing folder)").build());
         o.addOption(Option.builder().longOpt("samples").hasArg().argName("N").desc("videos per prompt (default 1)").build());
         o.addOption(Option.builder().longOpt("frames").hasArg().argName("N").desc("frames per video (default: the model's)").build());
         o.addOption(Option.builder().longOpt("steps").hasArg().argName("N").desc("denoising steps (default: the model's)").build());
@@ -136,10 +136,8 @@ public final class EvaluateCommand implements Command {
         List<String> prompts = !suite.equals("clip") ? null
                 : paraphrases ? PromptsTsv.paraphrases().stream().map(PromptSpec::prompt).toList()
                 : clipPrompts(promptsFile);
-        Path json = cmd.hasOption("json") ? Path.of(Flags.required(cmd, "json")) : null;
-        if (json != null && Files.isDirectory(json)) {
-            throw UsageException.badValue("json", json.toString(), "a file path (this is a directory)");
-        }
+        // Like generate --out: the folder must exist and take a file, checked before the evaluation runs.
+        Path json = cmd.hasOption("json") ? Flags.outputFile(cmd, "json") : null;
         int samples = Flags.intIn(cmd, "samples", 1, 1, 10_000);
         List<GroundTruth.Clip> truth = groundTruth == null ? null : groundTruthClips(groundTruth, specs, samples);
         Integer frames = cmd.hasOption("frames") ? Flags.intIn(cmd, "frames", 0, 1, GenerationRequest.MAX_FRAMES) : null;

@@ -34,6 +34,36 @@ public final class Flags {
         }
     }
 
+    /** The flag's integer, or null when it is not given; the range is for the caller to check. */
+    public static Integer integerOrNull(CommandLine cmd, String flag) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw UsageException.badValue(flag, v, "an integer");
+        }
+    }
+
+    /** The flag's finite number, or null when it is not given; the range is for the caller to check. */
+    public static Double numberOrNull(CommandLine cmd, String flag) {
+        String v = cmd.getOptionValue(flag);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (Double.isFinite(x)) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw UsageException.badValue(flag, v, "a number");
+    }
+
     public static long longValue(CommandLine cmd, String flag, long dflt) {
         String v = cmd.getOptionValue(flag);
         if (v == null) {
@@ -73,6 +103,32 @@ public final class Flags {
             throw UsageException.badValue(flag, v, "one of " + String.join(", ", allowed));
         }
         return x;
+    }
+
+    /**
+     * The file a command writes when its work is done ({@code generate --out}, {@code evaluate --json}), checked before
+     * the work starts, so a long run never ends in a failed write: not a directory, in a folder that exists (it is not
+     * created, as a mistyped folder name would otherwise silently scatter results), and a folder where a file can be
+     * created (a probe file is created and deleted, which catches read-only mounts and ACLs as well as modes).
+     */
+    public static Path outputFile(CommandLine cmd, String flag) {
+        Path out = Path.of(required(cmd, flag));
+        if (Files.isDirectory(out)) {
+            throw UsageException.badValue(flag, out.toString(), "a file path (this is a directory)");
+        }
+        Path folder = out.toAbsolutePath().normalize().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new UsageException("--" + flag + ": the folder " + folder + " does not exist (for '" + out
+                    + "'); create it first");
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, ".t2v-write-check-", ".tmp"));
+        } catch (java.nio.file.FileSystemException e) {
+            throw new UsageException("--" + flag + ": cannot write in " + folder + ": " + Main.reason(e));
+        } catch (java.io.IOException e) {
+            throw new UsageException("--" + flag + ": cannot write in " + folder + ": " + e.getMessage());
+        }
+        return out;
     }
 
     /** A path that must already exist. */

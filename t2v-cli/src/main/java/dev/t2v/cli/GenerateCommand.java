@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** {@code t2v generate}: one prompt to an MP4, GIF or PNG contact sheet. */
 public final class GenerateCommand implements Command {
@@ -68,13 +69,14 @@ public final class GenerateCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("prompt").hasArg().argName("TEXT").desc("what the video shows (required)").build());
+        o.addOption(Option.builder().longOpt("prompt").hasArg().argName("TEXT")
+                .desc("what the video shows (required; \"\" asks for an unconditional video)").build());
         o.addOption(Option.builder().longOpt("negative").hasArg().argName("TEXT")
                 .desc("what to steer away from (default: the empty prompt)").build());
         o.addOption(Option.builder().longOpt("model").hasArg().argName("DIR")
                 .desc("model bundle directory (default: the bundled demo model)").build());
         o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
-                .desc("output file (required); .mp4, .gif or .png (contact sheet)").build());
+                .desc("output file (required); .mp4, .gif or .png (contact sheet), in an existing folder").build());
         o.addOption(Option.builder().longOpt("frames").hasArg().argName("N")
                 .desc("frames, [1, " + GenerationRequest.MAX_FRAMES + "] (default: the model's window; more are"
                         + " co-denoised in overlapping windows)").build());
@@ -112,43 +114,63 @@ public final class GenerateCommand implements Command {
         checkLength("negative", cmd.getOptionValue("negative", ""));
         Path out = Path.of(Flags.required(cmd, "out"));
         Format format = Format.of(out);
-        if (Files.isDirectory(out)) {
-            throw UsageException.badValue("out", out.toString(), "a file path (this is a directory)");
-        }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw UsageException.badValue("out", out.toString(), "a file in an existing directory");
-        }
+        Flags.outputFile(cmd, "out");
         Path modelDir = modelFlag(cmd);
         Backend backend = backend(cmd);
-        Integer frames = cmd.hasOption("frames") ? Flags.intIn(cmd, "frames", 0, 1, GenerationRequest.MAX_FRAMES) : null;
-        Double fps = cmd.hasOption("fps") ? positive(cmd, "fps", 60) : null;
-        Integer steps = cmd.hasOption("steps") ? Flags.intIn(cmd, "steps", 0, 1, GenerationRequest.MAX_STEPS) : null;
-        Double guidance = cmd.hasOption("guidance")
-                ? Flags.doubleIn(cmd, "guidance", 0, 0, GenerationRequest.MAX_GUIDANCE) : null;
-        double rescale = Flags.doubleIn(cmd, "guidance-rescale", 0, 0, 1);
+        // The flags' values are typed here; their bounds are GenerationRequest's (the web's too), checked below.
+        Integer frames = Flags.integerOrNull(cmd, "frames");
+        Double fps = Flags.numberOrNull(cmd, "fps");
+        Integer steps = Flags.integerOrNull(cmd, "steps");
+        Double guidance = Flags.numberOrNull(cmd, "guidance");
+        Double rescale = Flags.numberOrNull(cmd, "guidance-rescale");
         String sampler = Flags.oneOf(cmd, "sampler", null, new LinkedHashSet<>(Schedulers.names()));
         long seed = Flags.longValue(cmd, "seed", 0);
-        double eta = Flags.doubleIn(cmd, "eta", 0, 0, 1);
+        Double eta = Flags.numberOrNull(cmd, "eta");
         GuidanceInterval interval = guidanceInterval(cmd);
         Path initVideo = cmd.hasOption("init-video") ? Flags.existing(cmd, "init-video") : null;
         if (cmd.hasOption("strength") && initVideo == null) {
             throw new UsageException("--strength needs --init-video");
         }
-        double strength = cmd.hasOption("strength") ? positive(cmd, "strength", 1) : 0.6;
+        Double strength = Flags.numberOrNull(cmd, "strength");
+        // The flags over a set of defaults: the model's once it is loaded; a stand-in's now, so that a value the
+        // request refuses costs nothing.
+        UnaryOperator<GenerationRequest.Builder> flags = b -> {
+            b.negativePrompt(cmd.getOptionValue("negative", "")).seed(seed);
+            if (frames != null) {
+                b.frames(frames);
+            }
+            if (fps != null) {
+                b.fps(fps);
+            }
+            if (steps != null) {
+                b.steps(steps);
+            }
+            if (guidance != null) {
+                b.guidanceScale(guidance);
+            }
+            if (rescale != null) {
+                b.guidanceRescale(rescale);
+            }
+            if (sampler != null) {
+                b.sampler(sampler);
+            }
+            if (eta != null) {
+                b.eta(eta);
+            }
+            if (interval != null) {
+                b.guidanceInterval(interval);
+            }
+            return b;
+        };
+        build(() -> flags.apply(GenerationDefaults.forWindow(1).builder(prompt))
+                .initVideo(null, strength != null ? strength : 0.6).build());
 
         Video init = initVideo == null ? null : readVideo(initVideo);
         long start = System.nanoTime();
         try (TextToVideoPipeline pipeline = TextToVideoPipeline.load(modelDir, backend)) {
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            GenerationDefaults d = pipeline.defaults();
-            GenerationRequest request = build(() -> pipeline.requestBuilder(prompt)
-                    .negativePrompt(cmd.getOptionValue("negative", ""))
-                    .frames(frames != null ? frames : d.frames()).fps(fps != null ? fps : d.fps())
-                    .steps(steps != null ? steps : d.steps()).guidanceScale(guidance != null ? guidance : d.guidance())
-                    .guidanceRescale(rescale).sampler(sampler != null ? sampler : d.sampler()).seed(seed).eta(eta)
-                    .initVideo(init, strength)
-                    .guidanceInterval(interval != null ? interval : d.guidanceInterval()).build());
+            GenerationRequest request = build(() -> flags.apply(pipeline.requestBuilder(prompt))
+                    .initVideo(init, strength != null ? strength : 0.6).build());
             Video video;
             ThroughputMeter meter;
             try (StageProgress progress = new StageProgress(ctx.err(), "")) {
@@ -206,15 +228,6 @@ public final class GenerateCommand implements Command {
     static Backend backend(CommandLine cmd) {
         String name = Flags.oneOf(cmd, "backend", "ort", Set.of("samediff", "ort"));
         return Backend.parse(name);
-    }
-
-    /** A number in (0, max]. */
-    private static double positive(CommandLine cmd, String flag, double max) {
-        double v = Flags.doubleIn(cmd, flag, max, 0, max);
-        if (v <= 0) {
-            throw UsageException.badValue(flag, cmd.getOptionValue(flag), "a number in (0, " + trim(max) + "]");
-        }
-        return v;
     }
 
     /** Builds the request, turning its validation message ("frames: expected …") into a usage error naming the flag. */

@@ -16,7 +16,7 @@ import org.apache.commons.cli.ParseException;
  * Entry point of the {@code t2v} command: {@code t2v <subcommand> [flags]}.
  *
  * <p>Exit codes: 0 success, 2 bad usage or value (the flag named), 1 runtime failure with a one-line cause
- * (the stack trace only with {@code --verbose}).
+ * (the stack trace only with {@code --verbose}, which also turns the libraries' logging up: {@link CliLogging}).
  */
 public final class Main {
     public static final int OK = 0;
@@ -35,6 +35,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        CliLogging.configure(CliLogging.verbose(args)); // before any class makes a logger
         System.exit(withAllCommands().run(args, System.out, System.err));
     }
 
@@ -50,7 +51,9 @@ public final class Main {
         }
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
-        options.addOption(Option.builder().longOpt("verbose").desc("print stack traces on failure").build());
+        options.addOption(Option.builder().longOpt("verbose")
+                .desc("log what the libraries do (ND4J, ONNX Runtime, t2v debug lines) and print stack traces on failure")
+                .build());
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         boolean verbose = List.of(rest).contains("--verbose");
         CommandLine cmd;
@@ -110,13 +113,20 @@ public final class Main {
         if (e.getReason() != null) {
             return e.getMessage();
         }
-        String what = e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+        return e.getMessage() + ": " + reason(e);
+    }
+
+    /** Why a file system operation failed, without the path: "Permission denied", "Read-only file system", ... */
+    static String reason(java.nio.file.FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getReason();
+        }
+        return e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
                 : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
                 : e instanceof java.nio.file.FileAlreadyExistsException ? "File exists"
                 : e instanceof java.nio.file.NotDirectoryException ? "Not a directory"
                 : e instanceof java.nio.file.DirectoryNotEmptyException ? "Directory not empty"
                 : e.getClass().getSimpleName();
-        return e.getMessage() + ": " + what;
     }
 
     static String oneLine(Throwable e) {

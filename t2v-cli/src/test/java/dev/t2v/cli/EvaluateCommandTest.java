@@ -156,6 +156,36 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void jsonIntoAMissingFolderIsRefusedNamingItAsGenerateDoes() throws IOException {
+        Path missing = tmp.resolve("no-such-folder");
+        // Loading this would fail with exit 1: exit 2 shows the output was checked first.
+        Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+        assertThat(run("evaluate", "--suite", "adherence", "--model", notABundle.toString(), "--json",
+                missing.resolve("a.json").toString())).as(stderr()).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--json: the folder " + missing.toAbsolutePath() + " does not exist");
+        assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void jsonIntoAFolderThatCannotBeWrittenIsRefusedBeforeTheEvaluationRuns() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly),
+                    "permissions bind this user (root writes anywhere)");
+            Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+            assertThat(run("evaluate", "--suite", "adherence", "--model", notABundle.toString(), "--json",
+                    readOnly.resolve("a.json").toString())).as(stderr()).isEqualTo(Main.USAGE);
+            assertThat(stderr()).contains("--json: cannot write in " + readOnly.toAbsolutePath()
+                    + ": Permission denied");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
     void badSuiteOrMissingClipIsAUsageError() {
         assertThat(run("evaluate", "--suite", "fid", "--model", bundle.toString())).isEqualTo(Main.USAGE);
         assertThat(stderr()).contains("--suite");

@@ -106,6 +106,14 @@ class GenerateCommandTest {
     }
 
     @Test
+    void anEmptyPromptGeneratesAnUnconditionalVideo() {
+        Path gif = tmp.resolve("unconditional.gif");
+        assertThat(run("generate", "--prompt", "", "--model", bundle.toString(), "--out", gif.toString(),
+                "--steps", "1", "--frames", "2")).as(stderr()).isZero();
+        assertThat(gif).isNotEmptyFile();
+    }
+
+    @Test
     void videoToVideoFromAnInitVideo() throws IOException {
         Path init = tmp.resolve("init.mp4");
         Video.fromTensor(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 3, 48, 80)
@@ -144,6 +152,78 @@ class GenerateCommandTest {
                 tmp.resolve("absent.mp4").toString());
         assertUsage("--out", "generate", "--prompt", "p", "--model", m, "--out", tmp.resolve("no/such/dir/x.mp4").toString());
         assertThat(tmp.resolve("x.mp4")).doesNotExist();
+    }
+
+    @Test
+    void flagValuesAreCheckedByTheRequestTheWebUsesBeforeTheModelLoads() throws IOException {
+        // Loading this would fail with exit 1: exit 2 shows the values were checked first.
+        Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+        String o = tmp.resolve("x.mp4").toString();
+        String[][] cases = {{"guidance", "31", "guidanceScale"}, {"steps", "0", "steps"}, {"frames", "513", "frames"},
+            {"fps", "0", "fps"}, {"eta", "2", "eta"}, {"guidance-rescale", "1.5", "guidanceRescale"}};
+        for (String[] c : cases) {
+            String refused = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                var b = dev.t2v.inference.GenerationRequest.builder("p");
+                switch (c[2]) {
+                    case "guidanceScale" -> b.guidanceScale(Double.parseDouble(c[1]));
+                    case "steps" -> b.steps(Integer.parseInt(c[1]));
+                    case "frames" -> b.frames(Integer.parseInt(c[1]));
+                    case "fps" -> b.fps(Double.parseDouble(c[1]));
+                    case "eta" -> b.eta(Double.parseDouble(c[1]));
+                    default -> b.guidanceRescale(Double.parseDouble(c[1]));
+                }
+                b.build();
+            }).getMessage();
+            assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out", o, "--" + c[0], c[1]))
+                    .as(stderr()).isEqualTo(Main.USAGE);
+            assertThat(stderr().strip()).isEqualTo("t2v generate: --" + c[0] + refused.substring(c[2].length()));
+        }
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeWrittenIsRefusedBeforeTheModelLoads() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly),
+                    "permissions bind this user (root writes anywhere)");
+            // Loading this would fail with exit 1: exit 2 shows the output was checked first.
+            Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+            assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out",
+                    readOnly.resolve("x.mp4").toString())).as(stderr()).isEqualTo(Main.USAGE);
+            assertThat(stderr()).contains("--out: cannot write in " + readOnly.toAbsolutePath() + ": Permission denied");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void aFolderThatTakesNoNewFilesIsRefusedWithTheReasonEvenForRoot() throws IOException {
+        Path sys = Path.of("/sys");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(sys), "a Linux /sys");
+        boolean refuses;
+        try {
+            Files.delete(Files.createTempFile(sys, ".t2v-test-", ".tmp"));
+            refuses = false;
+        } catch (IOException e) {
+            refuses = true;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(refuses, "/sys refuses new files");
+        Path notABundle = Files.createDirectory(tmp.resolve("empty"));
+        assertThat(run("generate", "--prompt", "p", "--model", notABundle.toString(), "--out", "/sys/x.mp4"))
+                .as(stderr()).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--out: cannot write in /sys: ");
+    }
+
+    @Test
+    void anOutputInAMissingFolderIsRefusedNamingTheFolder() {
+        Path missing = tmp.resolve("no-such-folder");
+        assertThat(run("generate", "--prompt", "p", "--model", bundle.toString(), "--out",
+                missing.resolve("x.mp4").toString())).isEqualTo(Main.USAGE);
+        assertThat(stderr()).contains("--out: the folder " + missing.toAbsolutePath() + " does not exist");
+        assertThat(missing).doesNotExist();
     }
 
     private void assertUsage(String flag, String... args) {

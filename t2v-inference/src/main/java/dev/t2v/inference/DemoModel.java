@@ -50,15 +50,41 @@ public final class DemoModel {
      */
     public static Path directory() throws IOException {
         List<Entry> entries = manifest();
-        MessageDigest md = ModelFiles.newSha256();
-        entries.forEach(e -> md.update((e.sha256 + " " + e.path + "\n").getBytes(StandardCharsets.UTF_8)));
-        String listingHash = HexFormat.of().formatHex(md.digest());
-        Path dir = ResourceCache.root().resolve("models").resolve("demo-" + listingHash.substring(0, 12));
+        Path dir = location(entries);
         for (Entry e : entries) {
             ResourceCache.extract(loader(), RESOURCE_DIR + e.path, dir.resolve(e.path), e.sha256,
                     "the t2v-inference jar that holds the demo model");
         }
         return dir;
+    }
+
+    /**
+     * The SHA-256 of the bundle's file listing ({@value #MANIFEST}, one {@code <sha256> <path>} line per file): one
+     * hash that names every byte of the bundle, and the suffix of its cache folder.
+     *
+     * @throws IllegalStateException when the class path holds no demo bundle
+     */
+    public static String hash() throws IOException {
+        return listingHash(manifest());
+    }
+
+    /**
+     * Where {@link #directory()} extracts the bundle, without extracting it ({@code t2v info} shows it).
+     *
+     * @throws IllegalStateException when the class path holds no demo bundle
+     */
+    public static Path location() throws IOException {
+        return location(manifest());
+    }
+
+    private static Path location(List<Entry> entries) {
+        return ResourceCache.root().resolve("models").resolve("demo-" + listingHash(entries).substring(0, 12));
+    }
+
+    private static String listingHash(List<Entry> entries) {
+        MessageDigest md = ModelFiles.newSha256();
+        entries.forEach(e -> md.update((e.sha256 + " " + e.path + "\n").getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(md.digest());
     }
 
     private static List<Entry> manifest() throws IOException {

@@ -1,5 +1,6 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.bundle.SamplingDefaults;
 import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.data.video.Video;
@@ -9,7 +10,8 @@ import java.util.Objects;
 /**
  * One prompt-to-video request, validated when built.
  *
- * @param prompt what the video shows
+ * @param prompt what the video shows; empty asks for an unconditional sample (the empty caption is the null condition
+ *     the model learnt under caption dropout, so the video is anything of the training set's kind)
  * @param negativePrompt what to steer away from; empty means the null (unconditional) prompt
  * @param frames frames to generate; more than the model's window uses overlapping-window co-denoising
  * @param fps frame rate of the result
@@ -40,8 +42,10 @@ public record GenerationRequest(
 
     public static final int MAX_PROMPT_CHARS = 1000;
     public static final int MAX_FRAMES = 512;
-    public static final int MAX_STEPS = 1000;
-    public static final double MAX_GUIDANCE = 30;
+    /** The bundle's limit ({@link SamplingDefaults#MAX_STEPS}), so every bundle default is a valid request. */
+    public static final int MAX_STEPS = SamplingDefaults.MAX_STEPS;
+    /** The bundle's limit ({@link SamplingDefaults#MAX_GUIDANCE}). */
+    public static final double MAX_GUIDANCE = SamplingDefaults.MAX_GUIDANCE;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs generation jobs one at a time on a single worker thread, behind a bounded queue, and remembers them for the
@@ -31,7 +33,7 @@ import java.util.concurrent.CancellationException;
  * so a generator that reports each step stops at the next one without knowing about cancellation.
  */
 final class JobQueue implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(JobQueue.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JobQueue.class);
     private static final String ID_PATTERN = "[0-9a-f]{16}";
 
     private final VideoGenerator generator;
@@ -202,7 +204,7 @@ final class JobQueue implements AutoCloseable {
                 return;
             }
             // Errors too (e.g. OutOfMemoryError from a huge request): the job fails, the server goes on.
-            LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " failed", e);
+            LOG.warn("job {} failed", job.id(), e);
             job.finish(JobState.FAILED, oneLine(e), clock.instant());
         }
     }
@@ -263,8 +265,8 @@ final class JobQueue implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) {
-            LOG.log(System.Logger.Level.WARNING, "the generation worker did not stop within " + shutdownGrace
-                    + "; leaving it to finish in the background");
+            LOG.warn("the generation worker did not stop within {}; leaving it to finish in the background",
+                    shutdownGrace);
         }
         dropQueued();
     }
@@ -272,7 +274,7 @@ final class JobQueue implements AutoCloseable {
     /** Cancels the jobs still queued at shutdown, and says so: their submitters are not told otherwise. */
     private void dropQueued() {
         for (Job j; (j = pending.poll()) != null; ) {
-            LOG.log(System.Logger.Level.WARNING, "the server stopped: dropped queued job " + j.id());
+            LOG.warn("the server stopped: dropped queued job {}", j.id());
             j.finish(JobState.CANCELLED, "the server stopped", clock.instant());
         }
     }

@@ -3,6 +3,7 @@ package dev.t2v.cli.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.core.diffusion.Schedulers;
 import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
@@ -17,7 +18,7 @@ import java.util.function.LongSupplier;
 final class RequestJson {
     /** The fields a client may send; video-to-video needs an upload, which this server does not take. */
     static final List<String> FIELDS = List.of("prompt", "negativePrompt", "frames", "fps", "steps", "guidanceScale",
-            "guidanceRescale", "sampler", "seed", "eta");
+            "guidanceInterval", "guidanceRescale", "sampler", "seed", "eta");
     /** Seeds must survive a JavaScript number (a double) unchanged, or a seed copied from the history would lie. */
     static final long MAX_SEED = (1L << 53) - 1;
 
@@ -25,17 +26,14 @@ final class RequestJson {
     }
 
     /**
-     * Reads a request; a missing field takes the {@link GenerationRequest.Builder} default, a missing seed a fresh one
-     * from {@code seeds} (reported back in the job so the result can be reproduced).
+     * Reads a request; a missing field takes the model's default ({@code defaults}, the bundle's, as the CLI's), a
+     * missing seed a fresh one from {@code seeds} (reported back in the job so the result can be reproduced). An empty
+     * prompt is a request for an unconditional video, as on the command line. The bounds are
+     * {@link GenerationRequest}'s own, the CLI's too.
      *
      * @throws HttpError 400 naming the field for a missing prompt, an unknown field, a wrong type or a value out of
      *     bounds
      */
-    static GenerationRequest parse(JsonNode body, LongSupplier seeds) {
-        return parse(body, seeds, GenerationDefaults.forWindow(8));
-    }
-
-    /** {@link #parse(JsonNode, LongSupplier)} with {@code defaults} (the bundle's) for the fields left out. */
     static GenerationRequest parse(JsonNode body, LongSupplier seeds, GenerationDefaults defaults) {
         if (body == null || !body.isObject()) {
             throw new HttpError(400, "expected a JSON object with a \"prompt\"");
@@ -47,8 +45,8 @@ final class RequestJson {
             }
         }
         JsonNode p = body.get("prompt");
-        if (p == null || p.isNull() || (p.isTextual() && p.asText().isBlank())) {
-            throw HttpError.badField("prompt", "prompt: required, a non-empty string");
+        if (p == null || p.isNull()) {
+            throw HttpError.badField("prompt", "prompt: required, a string (empty for an unconditional video)");
         }
         GenerationRequest.Builder b = defaults.builder(text(body, "prompt"));
         if (body.has("negativePrompt")) {
@@ -65,6 +63,15 @@ final class RequestJson {
         }
         if (body.has("guidanceScale")) {
             b.guidanceScale(number(body, "guidanceScale"));
+        }
+        if (body.has("guidanceInterval")) {
+            String interval = text(body, "guidanceInterval");
+            try {
+                b.guidanceInterval(GuidanceInterval.parse(interval));
+            } catch (IllegalArgumentException e) {
+                throw HttpError.badField("guidanceInterval", "guidanceInterval: expected LO,HI (two timesteps, "
+                        + "0 <= LO <= HI) or all, got " + shortJson(body.get("guidanceInterval")));
+            }
         }
         if (body.has("guidanceRescale")) {
             b.guidanceRescale(number(body, "guidanceRescale"));
@@ -106,6 +113,7 @@ final class RequestJson {
         o.put("fps", r.fps());
         o.put("steps", r.steps());
         o.put("guidanceScale", r.guidanceScale());
+        o.put("guidanceInterval", r.guidanceInterval().label());
         o.put("guidanceRescale", r.guidanceRescale());
         o.put("sampler", r.sampler());
         o.put("seed", r.seed());
@@ -113,12 +121,7 @@ final class RequestJson {
         return o;
     }
 
-    /** Defaults and bounds for the form, so the page never hard-codes them. */
-    static ObjectNode formDefaults() {
-        return formDefaults(GenerationDefaults.forWindow(8));
-    }
-
-    /** The form's defaults are {@code bundle}'s, as the CLI's are. */
+    /** Defaults and bounds for the form, so the page never hard-codes them; the defaults are {@code bundle}'s. */
     static ObjectNode formDefaults(GenerationDefaults bundle) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         GenerationRequest d = bundle.builder("").build();

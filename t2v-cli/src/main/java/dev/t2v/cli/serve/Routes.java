@@ -24,6 +24,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every request goes through here: host and origin checks, then a fixed routing table matched against the raw
@@ -40,7 +42,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 final class Routes implements HttpHandler {
-    private static final System.Logger LOG = System.getLogger(Routes.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
     private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     /** Scripts, styles, images and media only from this server; no framing, no plugins, no form posts elsewhere. */
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -79,9 +81,9 @@ final class Routes implements HttpHandler {
                 sendError(ex, e);
             } catch (IOException e) {
                 // The client went away mid-request; nothing to answer.
-                LOG.log(System.Logger.Level.DEBUG, "I/O error answering " + ex.getRequestURI(), e);
+                LOG.debug("I/O error answering {}", ex.getRequestURI(), e);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "error answering " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
+                LOG.error("error answering {} {}", ex.getRequestMethod(), ex.getRequestURI(), e);
                 sendError(ex, new HttpError(500, "internal error: " + JobQueue.oneLine(e)));
             }
         }
@@ -293,7 +295,7 @@ final class Routes implements HttpHandler {
         try {
             sendJson(ex, e.status(), o);
         } catch (IOException io) {
-            LOG.log(System.Logger.Level.DEBUG, "could not send error " + e.status(), io);
+            LOG.debug("could not send error {}", e.status(), io);
         }
     }
 

@@ -6,6 +6,8 @@ const POLL_MS = 300;
 const HISTORY_MS = 3000;
 const STAGES = { encode: 'Encoding prompt', denoise: 'Denoising', decode: 'Decoding', write: 'Writing files' };
 const NUMERIC = ['frames', 'steps', 'guidanceScale'];
+// Every default comes from /api/defaults, the model's own; a field left empty is left out, and the model's applies.
+const DEFAULTED = ['frames', 'steps', 'guidanceScale', 'guidanceInterval', 'sampler'];
 
 const $ = (id) => document.getElementById(id);
 let tracked = null;      // id of the job whose progress is shown
@@ -37,7 +39,7 @@ async function loadDefaults() {
     o.textContent = name;
     return o;
   }));
-  for (const field of ['frames', 'steps', 'guidanceScale', 'sampler']) {
+  for (const field of DEFAULTED) {
     if (defaults[field] !== undefined) {
       $(field).value = defaults[field];
     }
@@ -59,7 +61,14 @@ function readForm() {
     sampler: $('sampler').value,
   };
   for (const field of NUMERIC) {
-    req[field] = Number($(field).value);
+    const value = $(field).value.trim();
+    if (value !== '') {
+      req[field] = Number(value);
+    }
+  }
+  const interval = $('guidanceInterval').value.trim();
+  if (interval !== '') {
+    req.guidanceInterval = interval;
   }
   const seed = $('seed').value.trim();
   if (seed !== '') {
@@ -69,7 +78,7 @@ function readForm() {
 }
 
 function fillForm(request) {
-  for (const field of ['prompt', 'negativePrompt', 'sampler', ...NUMERIC, 'seed']) {
+  for (const field of ['prompt', 'negativePrompt', 'sampler', 'guidanceInterval', ...NUMERIC, 'seed']) {
     if (request[field] !== undefined) {
       $(field).value = request[field];
     }
@@ -190,8 +199,10 @@ function seconds(ms) {
 }
 
 function describe(request) {
+  const interval = request.guidanceInterval && request.guidanceInterval !== 'all'
+    ? ' at t ' + request.guidanceInterval : '';
   return request.frames + ' frames · ' + request.steps + ' ' + request.sampler + ' steps · guidance '
-    + request.guidanceScale + ' · seed ' + request.seed;
+    + request.guidanceScale + interval + ' · seed ' + request.seed;
 }
 
 function showResult(job) {
@@ -199,7 +210,7 @@ function showResult(job) {
   const result = $('result');
   result.dataset.jobId = job.id;
   $('empty').hidden = true;
-  $('result-caption').textContent = job.request.prompt;
+  $('result-caption').textContent = job.request.prompt || '(empty prompt: unconditional)';
   $('result-meta').textContent = describe(job.request)
     + (job.request.negativePrompt ? ' · not: ' + job.request.negativePrompt : '')
     + ' · ' + seconds(job.elapsedMs);
@@ -276,7 +287,7 @@ function historyItem(job) {
   const text = document.createElement('div');
   const prompt = document.createElement('div');
   prompt.className = 'prompt';
-  prompt.textContent = job.request.prompt;
+  prompt.textContent = job.request.prompt || '(empty prompt: unconditional)';
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.textContent = describe(job.request);

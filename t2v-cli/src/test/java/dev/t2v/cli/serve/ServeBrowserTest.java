@@ -172,6 +172,29 @@ class ServeBrowserTest {
     }
 
     @Test
+    void theFormStartsAtTheModelsDefaultsAndAnEmptyPromptWithAGuidanceIntervalGenerates() {
+        driver.get(server.uri().toString());
+        waiting().until(d -> "true".equals(js("return document.body.dataset.ready")));
+        var d = generator.defaults();
+        assertThat(driver.findElement(By.id("steps")).getAttribute("value")).isEqualTo(Integer.toString(d.steps()));
+        assertThat(Double.parseDouble(driver.findElement(By.id("guidanceScale")).getAttribute("value")))
+                .isEqualTo(d.guidance());
+        assertThat(driver.findElement(By.id("sampler")).getAttribute("value")).isEqualTo(d.sampler());
+        assertThat(driver.findElement(By.id("guidanceInterval")).getAttribute("value"))
+                .isEqualTo(d.guidanceInterval().label());
+
+        driver.findElement(By.id("prompt")).clear();
+        type(driver.findElement(By.id("steps")), "2");
+        type(driver.findElement(By.id("guidanceInterval")), "0,700");
+        generator.openAll();
+        driver.findElement(By.id("generate")).click();
+        WebElement result = driver.findElement(By.id("result"));
+        waiting().until(dr -> result.isDisplayed());
+        assertThat(driver.findElement(By.id("result-caption")).getText()).isEqualTo("(empty prompt: unconditional)");
+        assertThat(driver.findElement(By.id("result-meta")).getText()).contains("guidance", "at t 0,700");
+    }
+
+    @Test
     void cancelStopsTheRunningJobAndTheHistorySaysSo() {
         driver.get(server.uri().toString());
         waiting().until(d -> "true".equals(js("return document.body.dataset.ready")));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.VideoGenerator;
 import java.awt.image.BufferedImage;
@@ -289,7 +290,9 @@ class WebServerTest {
         "{\"prompt\":\"x\",\"negativePrompt\":[1]}      | negativePrompt",
         "{\"prompt\":\"x\",\"width\":512}               | width",
         "{\"frames\":8}                                  | prompt",
-        "{\"prompt\":\"   \"}                            | prompt",
+        "{\"prompt\":\"x\",\"guidanceInterval\":\"700,0\"} | guidanceInterval",
+        "{\"prompt\":\"x\",\"guidanceInterval\":7}      | guidanceInterval",
+        "{\"prompt\":3}                                  | prompt",
         "{\"prompt\":null}                               | prompt",
     })
     void outOfRangeOrMistypedValuesGet400NamingTheField(String body, String field) throws Exception {
@@ -301,6 +304,41 @@ class WebServerTest {
         assertThat(r.json().get("field").asText()).isEqualTo(field);
         assertThat(r.json().get("error").asText()).startsWith(field + ":");
         assertThat(http.get("/api/history").json().get("jobs")).isEmpty();
+    }
+
+    @Test
+    void theFormShowsTheModelsDefaultsIncludingTheGuidanceIntervalAndHoldsNoneOfItsOwn() throws Exception {
+        GenerationDefaults bundle = new GenerationDefaults(4, 8, "ddim", 12, 7.5,
+                dev.t2v.core.diffusion.GuidanceInterval.parse("0,850"));
+        start(new VideoGenerator() {
+            @Override
+            public dev.t2v.data.video.Video generate(GenerationRequest r, dev.t2v.inference.ProgressListener l) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public GenerationDefaults defaults() {
+                return bundle;
+            }
+        });
+        String page = http.get("/").text();
+        assertThat(page).contains("id=\"guidanceInterval\"").doesNotContain("value=\"5\"", "value=\"20\"",
+                "required");
+        JsonNode defaults = http.get("/api/defaults").json().get("defaults");
+        assertThat(defaults.get("guidanceScale").asDouble()).isEqualTo(7.5);
+        assertThat(defaults.get("steps").asInt()).isEqualTo(12);
+        assertThat(defaults.get("sampler").asText()).isEqualTo("ddim");
+        assertThat(defaults.get("guidanceInterval").asText()).isEqualTo("0,850");
+    }
+
+    @Test
+    void anEmptyPromptIsAcceptedAsAnUnconditionalRequest() throws Exception {
+        start(new MovingSquareGenerator(Duration.ZERO));
+        String id = submit("{\"prompt\":\"\",\"steps\":1,\"frames\":2,\"guidanceInterval\":\"0,500\"}");
+        JsonNode job = http.awaitFinished(id, WAIT);
+        assertThat(job.get("state").asText()).isEqualTo("done");
+        assertThat(job.get("request").get("prompt").asText()).isEmpty();
+        assertThat(job.get("request").get("guidanceInterval").asText()).isEqualTo("0,500");
     }
 
     @Test
@@ -556,29 +594,17 @@ class WebServerTest {
         String running = submit("{\"prompt\":\"a\",\"steps\":3,\"frames\":2}");
         awaitState(running, "running");
         String queued = submit("{\"prompt\":\"b\",\"steps\":1,\"frames\":2}");
-        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                logged.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(JobQueue.class.getName());
-        log.addHandler(handler);
+        // slf4j-simple (the CLI's binding) writes to whatever System.err is at the time.
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
         try {
             server.close();
         } finally {
-            log.removeHandler(handler);
+            System.setErr(stderr);
         }
-        assertThat(logged).as("a dropped job is logged").contains("the server stopped: dropped queued job " + queued);
+        assertThat(logged.toString(StandardCharsets.UTF_8)).as("a dropped job is logged")
+                .contains("WARN JobQueue - the server stopped: dropped queued job " + queued);
         assertThat(server.workerStopped()).isTrue();
         assertThat(gen.started()).isEqualTo(1);
         assertThatThrownBy(() -> http.get("/")).isInstanceOf(ConnectException.class);

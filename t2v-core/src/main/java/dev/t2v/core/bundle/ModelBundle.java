@@ -160,7 +160,7 @@ public final class ModelBundle {
             NullTextEmbedding nullText) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+        Path tmp = AtomicFiles.newStageDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
         try {
             writeInto(tmp, info, weights, nullText);
             replaceDirectory(tmp, abs);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,8 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Writes files so that a reader, or a run after a crash, sees the old content or the whole new content, never part of
  * it: the content goes to a temp file beside the target ({@code .NAME.<random>.tmp}, same directory so the rename is
- * atomic), is flushed to disk, and is renamed over the target. A failed write leaves no temp file behind. Files get
- * the default permissions ({@code Files.createTempFile} would make them private to their writer).
+ * atomic), is flushed to disk, and is renamed over the target. A failed write leaves no temp file behind.
+ *
+ * <p>Files and stage directories get the permissions the umask gives any new file (0644 and 0755 under umask 022), as
+ * every other tool's output does: {@code Files.createTempFile} and {@code Files.createTempDirectory} would make them
+ * 0600 and 0700, private to their writer, and another user of the same model would see misleading errors.
  */
 public final class AtomicFiles {
     /** Writes a file's content to the path it is given (for libraries that write to a path themselves). */
@@ -31,6 +35,24 @@ public final class AtomicFiles {
     }
 
     private AtomicFiles() {
+    }
+
+    /**
+     * Creates a new, empty directory in {@code parent} named {@code prefix<random>}, with the default permissions
+     * (unlike {@code Files.createTempDirectory}'s 0700): a stage that is renamed into place once complete.
+     */
+    public static Path newStageDirectory(Path parent, String prefix) throws IOException {
+        Files.createDirectories(parent);
+        for (int attempt = 0; ; attempt++) {
+            Path dir = parent.resolve(prefix + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Writes {@code bytes} to {@code target}; parent directories are created. Returns the absolute target. */

@@ -93,7 +93,12 @@ public interface OutputStore {
         if (size(rel) == Files.size(content) && sameBytes(open(rel), Files.newInputStream(content))) {
             return false;
         }
-        writeVia(rel, tmp -> Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING));
+        // Copied as bytes: Files.copy(Path, Path) would give the copy the source's mode, and a temp file is 0600.
+        writeVia(rel, tmp -> {
+            try (InputStream in = Files.newInputStream(content)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
         return true;
     }
 

@@ -123,6 +123,24 @@ class ModelBundleTest {
     }
 
     @Test
+    void aWrittenBundleGetsThePermissionsAnyNewFileAndFolderGets() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        var plainFile = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain-file")));
+        var plainDir = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("plain-dir")));
+        Path dir = tmp.resolve("model");
+        try (Denoiser m = Denoiser.create(CFG, 1)) {
+            ModelBundle.write(dir, info(CFG, textRef, codecRef), m.weights(), nullText(24));
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                assertThat(Files.getPosixFilePermissions(p)).as(dir.relativize(p).toString())
+                        .isEqualTo(Files.isDirectory(p) ? plainDir : plainFile);
+            }
+        }
+    }
+
+    @Test
     void modelJsonCarriesTheSchedulerReferencesVideoSamplingAndProvenance() throws IOException {
         Path dir = tmp.resolve("model");
         try (Denoiser m = Denoiser.create(CFG, 1)) {

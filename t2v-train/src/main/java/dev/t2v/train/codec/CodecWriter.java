@@ -1,5 +1,6 @@
 package dev.t2v.train.codec;
 
+import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.data.encode.OnnxVae;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class CodecWriter {
         Path abs = outDir.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         Files.createDirectories(parent);
-        Path stage = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp");
+        Path stage = AtomicFiles.newStageDirectory(parent, "." + abs.getFileName() + ".tmp");
         try {
             Path rawEncoder = CodecOnnxExport.writeEncoder(arch, weights, null, stage.resolve("raw-encoder.onnx"));
             LatentStats stats = latentStats(rawEncoder, data.train(), arch);

@@ -55,6 +55,27 @@ class CodecWriterTest {
     }
 
     @Test
+    void theCodecFolderAndItsFilesGetThePermissionsAnyNewOnesGet() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path probe = Files.createTempDirectory("t2v-perm-probe");
+        try {
+            var plainFile = Files.getPosixFilePermissions(Files.createFile(probe.resolve("f")));
+            var plainDir = Files.getPosixFilePermissions(Files.createDirectory(probe.resolve("d")));
+            assertThat(Files.getPosixFilePermissions(codecDir)).isEqualTo(plainDir);
+            for (String f : List.of("encoder.onnx", "decoder.onnx", "codec.json")) {
+                assertThat(Files.getPosixFilePermissions(codecDir.resolve(f))).as(f).isEqualTo(plainFile);
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(probe)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @Test
     void thePairLoadsThroughOnnxVaeAndRoundTripsShapes() throws IOException {
         try (OnnxVae vae = OnnxVae.fromDirectory(codecDir, info.scalingFactor())) {
             assertThat(vae.latentChannels()).isEqualTo(4);

@@ -4,7 +4,8 @@ import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.encode.TextEncoders;
-import dev.t2v.data.msrvtt.Split;
+import dev.t2v.data.msrvtt.RetrievalCsv;
+import dev.t2v.data.msrvtt.SplitSelection;
 import dev.t2v.data.preprocess.PreprocessConfig;
 import dev.t2v.data.preprocess.PreprocessModels;
 import dev.t2v.data.preprocess.PreprocessSummary;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -68,7 +67,9 @@ public final class PreprocessCommand implements Command {
         o.addOption(flag("threads", "N", "videos decoded and encoded at once, [1, " + PreprocessConfig.MAX_THREADS
                 + "] (default " + PreprocessConfig.DEFAULT_THREADS + ")"));
         o.addOption(flag("limit", "N", "take only the first N videos (in video-id order)"));
-        o.addOption(flag("split", "LIST", "comma-separated splits to take: train,validate,test (default all)"));
+        o.addOption(flag("split", "LIST", "comma-separated splits to take: the official train,validate,test "
+                + "(default all), or the retrieval splits 9k-train,1k-a-test (" + RetrievalCsv.TRAIN_9K + " and "
+                + RetrievalCsv.JSFUSION_TEST + " beside the annotation)"));
         o.addOption(flag("videos-per-shard", "N", "videos per shard, the unit of resumption (default "
                 + PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD + ")"));
         o.addOption(flag("engine", "E", "local (default), or spark: one Spark task per shard, same output "
@@ -159,7 +160,7 @@ public final class PreprocessCommand implements Command {
         int perShard = Flags.intIn(cmd, "videos-per-shard", PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD, 1,
                 PreprocessConfig.MAX_VIDEOS_PER_SHARD);
         int maxTokens = Flags.intIn(cmd, "max-tokens", MAX_TOKENS_DEFAULT, 2, 512);
-        Set<Split> splits = splits(cmd);
+        SplitSelection splits = splits(cmd);
 
         Path textModel = null;
         Path tokenizer = null;
@@ -263,18 +264,16 @@ public final class PreprocessCommand implements Command {
         return p;
     }
 
-    private static Set<Split> splits(CommandLine cmd) {
+    private static SplitSelection splits(CommandLine cmd) {
         String v = cmd.getOptionValue("split");
         if (v == null) {
-            return EnumSet.allOf(Split.class);
+            return SplitSelection.ALL;
         }
-        Set<Split> out = EnumSet.noneOf(Split.class);
-        for (String part : v.split(",")) {
-            Split s = Split.fromJsonName(part.trim().toLowerCase(Locale.ROOT)).orElseThrow(() ->
-                    UsageException.badValue("split", v, "a comma-separated list of train, validate, test"));
-            out.add(s);
+        try {
+            return SplitSelection.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--split: " + e.getMessage());
         }
-        return out;
     }
 
     /** dataset.json's {@code created}: {@code SOURCE_DATE_EPOCH} when set (reproducible outputs), else now. */

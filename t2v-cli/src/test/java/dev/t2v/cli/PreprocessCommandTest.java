@@ -131,6 +131,17 @@ class PreprocessCommandTest {
     }
 
     @Test
+    void theRetrievalSplitsAreOfferedAndNeedTheirCsvs() throws Exception {
+        assertThat(run("preprocess", "--help")).isZero();
+        assertThat(stdout()).contains("9k-train", "1k-a-test");
+        PreprocessCommand.Parsed p = parse(args(tmp.resolve("nine-k"), "--split", "9k-train,1k-a-test"));
+        assertThat(p.config().splits().names()).containsExactly("9k-train", "1k-a-test");
+        // The synthetic set has no retrieval CSVs: the run fails naming the file it looked for
+        assertThat(run(args(tmp.resolve("nine-k"), "--split", "9k-train"))).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("MSRVTT_train.9k.csv");
+    }
+
+    @Test
     void theVaeCanBeGivenAsTwoFiles() {
         Path o = tmp.resolve("two-files");
         List<String> a = new ArrayList<>(List.of(args(o)));
@@ -153,7 +164,9 @@ class PreprocessCommandTest {
         expectUsage(args(o, "--threads", "0"), "--threads: expected an integer in [1, 256]");
         expectUsage(args(o, "--limit", "-3"), "--limit: expected an integer");
         expectUsage(args(o, "--split", "train,dev"), "--split: expected a comma-separated list of train, validate, "
-                + "test, got 'train,dev'");
+                + "test, 9k-train, 1k-a-test; got \"dev\"");
+        expectUsage(args(o, "--split", "train,1k-a-test"), "--split: official splits (train, validate, test) and "
+                + "retrieval splits (9k-train, 1k-a-test) cannot be mixed");
         expectUsage(args(o, "--max-tokens", "1"), "--max-tokens: expected an integer in [2, 512]");
         expectUsage(args(o, "--scaling-factor", "0"), "--scaling-factor: expected a number");
         expectUsage(args(o, "--vae-encoder", "e.onnx"), "--vae and --vae-encoder/--vae-decoder are alternatives");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.data.msrvtt.SplitSelection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +32,8 @@ import java.util.Set;
  * @param size S, the clips' frame width and height before encoding
  * @param clipsPerVideo clip windows asked for per video (shorter videos may give fewer distinct ones)
  * @param videosPerShard G, videos per shard (the last shard may hold fewer)
- * @param splits the selected splits, as spelled in the annotation ({@code train}, {@code validate}, {@code test})
+ * @param splits the selected splits, as {@code --split} spells them ({@code train}, {@code validate}, {@code test}, or
+ *     the retrieval splits {@code 9k-train}, {@code 1k-a-test}; {@link SplitSelection})
  * @param limit the most videos taken (in video-id order), 0 for all
  * @param sourcePath the data directory, absolute
  * @param annotationSha256 SHA-256 of the parsed annotation re-serialised canonically
@@ -69,7 +71,7 @@ public record DatasetInfo(
     public static final int FORMAT_VERSION = 1;
     /** How clip windows are placed; recorded so a future placement cannot be mistaken for this one. */
     public static final String PLACEMENT = "centred-in-equal-segments";
-    private static final Set<String> SPLIT_NAMES = Set.of("train", "validate", "test");
+    private static final Set<String> SPLIT_NAMES = Set.copyOf(SplitSelection.NAMES);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DatasetInfo {

@@ -11,7 +11,6 @@ import dev.t2v.data.manifest.DatasetInfo;
 import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.msrvtt.MsrVttDataset;
-import dev.t2v.data.msrvtt.Split;
 import dev.t2v.data.video.FfmpegDecoder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -145,7 +144,7 @@ public final class Preprocessor {
      */
     public PreprocessSummary run() throws IOException {
         long t0 = System.nanoTime();
-        MsrVttDataset dataset = MsrVttDataset.open(cfg.data());
+        MsrVttDataset dataset = cfg.splits().apply(MsrVttDataset.open(cfg.data()));
         List<Shard> shards = plan(dataset);
         Files.createDirectories(cfg.out().resolve(DatasetFiles.SHARDS_DIR));
         try (OutputLock lock = OutputLock.acquire(cfg.out())) {
@@ -318,7 +317,7 @@ public final class Preprocessor {
      * @throws IOException when the selection is empty
      */
     public List<Shard> plan(MsrVttDataset dataset) throws IOException {
-        List<MsrVttClip> clips = new ArrayList<>(dataset.clips().stream().filter(c -> cfg.splits().contains(c.split()))
+        List<MsrVttClip> clips = new ArrayList<>(dataset.clips().stream().filter(cfg.splits()::takes)
                 .toList());
         clips.sort((a, b) -> VideoIdOrder.INSTANCE.compare(a.videoId(), b.videoId()));
         List<MsrVttClip> selected = cfg.limit() > 0 && clips.size() > cfg.limit() ? clips.subList(0, cfg.limit())
@@ -335,7 +334,7 @@ public final class Preprocessor {
     }
 
     private List<String> splitNames() {
-        return cfg.splits().stream().map(Split::jsonName).toList();
+        return cfg.splits().names();
     }
 
     /**

@@ -58,10 +58,13 @@ public final class JsonRecords {
      */
     public static <T> T read(byte[] json, Class<T> type, String source) throws IOException {
         T value;
-        try {
-            value = MAPPER.readValue(json, type);
-        } catch (JsonMappingException e) {
-            throw new IOException(source + ": " + describe(e), e);
+        // Our own parser, described while still open: it stops on the offending value
+        try (JsonParser p = MAPPER.createParser(json)) {
+            try {
+                value = MAPPER.readValue(p, type);
+            } catch (JsonMappingException e) {
+                throw new IOException(source + ": " + describe(e, p), e);
+            }
         } catch (JsonProcessingException e) {
             throw new IOException(source + ": invalid JSON: " + e.getOriginalMessage(), e);
         }
@@ -84,12 +87,12 @@ public final class JsonRecords {
     }
 
     /** {@code path: problem} for a mapping failure. */
-    static String describe(JsonMappingException e) {
+    static String describe(JsonMappingException e, JsonParser parser) {
         String path = path(e.getPath());
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         Matcher missing = MISSING.matcher(message);
         if (missing.find()) {
-            return join(path, missing.group(1)) + ": missing";
+            return named(path, missing.group(1)) + ": missing";
         }
         if (message.startsWith("No content to map")) {
             return "(top): expected a JSON object, got an empty file";
@@ -97,13 +100,12 @@ public final class JsonRecords {
         if (e.getCause() instanceof IllegalArgumentException iae) { // a record's constructor refused the values
             return (path.isEmpty() ? "(top)" : path) + ": " + iae.getMessage();
         }
-        if (e instanceof InvalidNullException n && n.getPropertyName() != null
-                && !path.endsWith(n.getPropertyName().getSimpleName())) {
-            path = join(path, n.getPropertyName().getSimpleName());
+        if (e instanceof InvalidNullException n && n.getPropertyName() != null) {
+            path = named(path, n.getPropertyName().getSimpleName());
         }
         String where = path.isEmpty() ? "(top)" : path;
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            return where + ": expected " + expected(m.getTargetType()) + got(e);
+            return where + ": expected " + expected(m.getTargetType()) + got(parser);
         }
         return where + ": " + message;
     }
@@ -123,7 +125,11 @@ public final class JsonRecords {
         return sb.toString();
     }
 
-    private static String join(String path, String name) {
+    /** {@code path}, ending in the field {@code name} (Jackson's path sometimes names it, sometimes not). */
+    private static String named(String path, String name) {
+        if (path.equals(name) || path.endsWith("." + name)) {
+            return path;
+        }
         return path.isEmpty() ? name : path + "." + name;
     }
 
@@ -150,10 +156,7 @@ public final class JsonRecords {
     }
 
     /** {@code ", got <the offending value>"}, from where the parser stopped; empty when unknown. */
-    private static String got(JsonMappingException e) {
-        if (!(e.getProcessor() instanceof JsonParser p)) {
-            return "";
-        }
+    private static String got(JsonParser p) {
         try {
             JsonToken t = p.currentToken();
             if (t == null) {

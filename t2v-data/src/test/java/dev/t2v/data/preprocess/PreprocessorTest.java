@@ -15,6 +15,7 @@ import dev.t2v.data.encode.TextEncoders;
 import dev.t2v.data.fixtures.OnnxFixtures;
 import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.DatasetInfo;
+import dev.t2v.data.manifest.LatentStats;
 import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.msrvtt.MsrVttDataset;
 import dev.t2v.data.msrvtt.Split;
@@ -114,6 +115,11 @@ class PreprocessorTest {
         assertThat(info.frames()).isEqualTo(8);
         assertThat(info.splits()).containsExactly("train", "validate", "test");
         assertThat(info.created()).isEqualTo("2026-01-02T03:04:05Z");
+        // The scaled latents' statistics over all 16 clips, measured from the shards, in the summary and dataset.json
+        assertThat(info.latents()).isNotNull().isEqualTo(referenceSummary.latents());
+        assertThat(info.latents().clips()).isEqualTo(16);
+        assertThat(info.latents().std()).isPositive();
+        assertThat(referenceSummary.describe()).contains("latents: mean ", "std ", "(over 16 clips)");
         // The encoders' files are recorded, so a model trained on the dataset can reopen them.
         assertThat(info.textModel()).isEqualTo(models.text().model().toAbsolutePath().normalize().toString());
         assertThat(info.textTokenizer()).isEqualTo(models.text().tokenizer().toAbsolutePath().normalize().toString());
@@ -277,6 +283,18 @@ class PreprocessorTest {
         assertThat(lines).allMatch(e -> e.split().equals("train"));
         assertThat(lines.stream().map(ManifestEntry::videoId).distinct()).containsExactlyElementsOf(trainIds.subList(0, 3));
         assertThat(DatasetInfo.read(out.resolve(DatasetFiles.DATASET_JSON)).splits()).containsExactly("train");
+    }
+
+    @Test
+    void theMeasuredLatentStatisticsAreThoseOfTheShardsLatents() throws IOException {
+        INDArray all = Safetensors.read(reference.resolve(DatasetFiles.shardTensors(0))).get(DatasetFiles.LATENTS);
+        LatentStats firstTwo = Preprocessor.measureLatents(OutputStore.local(reference), 3, 2);
+        double[] v = all.get(NDArrayIndex.interval(0, 2)).dup().castTo(DataType.DOUBLE).data().asDouble();
+        double mean = java.util.Arrays.stream(v).average().orElseThrow();
+        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElseThrow();
+        assertThat(firstTwo.clips()).isEqualTo(2);
+        assertThat(firstTwo.mean()).isCloseTo(mean, within(1e-9));
+        assertThat(firstTwo.std()).isCloseTo(Math.sqrt(var), within(1e-7));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.t2v.cli;
 
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
@@ -12,6 +14,7 @@ import dev.t2v.data.preprocess.PreprocessSummary;
 import dev.t2v.data.preprocess.Preprocessor;
 import dev.t2v.data.spark.SparkEngine;
 import dev.t2v.data.spark.SparkPreprocessJob;
+import dev.t2v.data.synthetic.SyntheticSet;
 import dev.t2v.train.codec.CodecInfo;
 import java.io.IOException;
 import java.net.URI;
@@ -58,12 +61,13 @@ public final class PreprocessCommand implements Command {
         o.addOption(flag("tokenizer", "T.json", "the text encoder's tokenizer.json"));
         o.addOption(flag("max-tokens", "N", "tokens kept per caption, [2, 512] (default " + MAX_TOKENS_DEFAULT + ")"));
         o.addOption(flag("vae", "DIR", "VAE folder: vae_encoder/model.onnx + vae_decoder/model.onnx, or encoder.onnx "
-                + "+ decoder.onnx"));
+                + "+ decoder.onnx (default for the synthetic set of t2v synth: the bundled demo codec, with its "
+                + "factor)"));
         o.addOption(flag("vae-encoder", "E.onnx", "VAE encoder model (with --vae-decoder), instead of --vae"));
         o.addOption(flag("vae-decoder", "X.onnx", "VAE decoder model (with --vae-encoder)"));
         o.addOption(flag("scaling-factor", "S", "latent scaling factor (default: the codec's own, from --vae DIR's "
-                + CodecInfo.FILE_NAME + "; else " + OnnxVae.SD_SCALING_FACTOR + "); one that disagrees with "
-                + CodecInfo.FILE_NAME + " is refused"));
+                + CodecInfo.FILE_NAME + ", or the demo codec's; else " + OnnxVae.SD_SCALING_FACTOR + "); one that "
+                + "disagrees with the codec's own is refused"));
         o.addOption(flag("threads", "N", "videos decoded and encoded at once, [1, " + PreprocessConfig.MAX_THREADS
                 + "] (default " + PreprocessConfig.DEFAULT_THREADS + ")"));
         o.addOption(flag("limit", "N", "take only the first N videos (in video-id order)"));
@@ -89,13 +93,18 @@ public final class PreprocessCommand implements Command {
      * @param sparkMaster with {@code --engine spark}: the master, or {@code ""} for spark-submit's; else {@code null}
      * @param data {@code --data} as given (a path, or with Spark a URI)
      * @param out {@code --out} as given
+     * @param codecNote a line saying which codec was chosen for the user, or {@code null} when it was given
      */
-    record Parsed(PreprocessConfig config, PreprocessModels models, String sparkMaster, String data, String out) {
+    record Parsed(PreprocessConfig config, PreprocessModels models, String sparkMaster, String data, String out,
+            String codecNote) {
     }
 
     @Override
     public int run(CommandLine cmd, CliContext ctx) throws Exception {
         Parsed p = parse(cmd);
+        if (p.codecNote() != null) {
+            ctx.err().println(p.codecNote());
+        }
         PreprocessSummary s;
         if (p.sparkMaster() != null) {
             try {
@@ -195,11 +204,19 @@ public final class PreprocessCommand implements Command {
             }
             vaeEncoder = existingFile(cmd, "vae-encoder");
             vaeDecoder = existingFile(cmd, "vae-decoder");
-        } else {
-            throw new UsageException("a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
-                    + "(docs/onnx-export.md)");
         }
-        double scaling = scalingFactor(cmd, vaeDir);
+        double scaling;
+        String codecNote = null;
+        if (vaeDir == null && vaeEncoder == null) {
+            DemoCodec demo = demoCodec(data);
+            vaeEncoder = demo.encoder();
+            vaeDecoder = demo.decoder();
+            scaling = agreeingFactor(cmd, demo.scalingFactor(), "the bundled demo codec's own factor");
+            codecNote = "no --vae: the synthetic set is encoded with the bundled demo codec (" + demo.encoder()
+                    .getParent() + ", scaling factor " + demo.scalingFactor() + "), the codec the demo model decodes";
+        } else {
+            scaling = scalingFactor(cmd, vaeDir);
+        }
         PreprocessConfig cfg = new PreprocessConfig(data, out, frames, fps, size, clips, perShard, threads, limit,
                 splits);
         PreprocessModels models = new PreprocessModels(textModel, tokenizer, maxTokens, vaeDir, vaeEncoder,
@@ -208,7 +225,39 @@ public final class PreprocessCommand implements Command {
             throw UsageException.badValue("size", String.valueOf(size), "a multiple of the codec's downsample "
                     + models.downsample());
         }
-        return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg);
+        return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg, codecNote);
+    }
+
+    /** The demo bundle's codec files and scaling factor. */
+    record DemoCodec(Path encoder, Path decoder, double scalingFactor) {
+    }
+
+    /**
+     * Without a codec flag, the synthetic set (t2v synth: {@code annotation/synthetic.json}) is encoded with the
+     * bundled demo model's codec, with that bundle's scaling factor, so that its latents suit the demo model and the
+     * noise schedule; any other data needs a codec.
+     */
+    static DemoCodec demoCodec(Path data) {
+        String required = "a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
+                + "(docs/onnx-export.md)";
+        if (!Files.isRegularFile(data.resolve(SyntheticSet.ANNOTATION_DIR).resolve(SyntheticSet.SPEC_JSON))) {
+            throw new UsageException(required + "; only the synthetic set of t2v synth defaults to the bundled demo "
+                    + "codec");
+        }
+        Path dir = DefaultModel.directory().orElseThrow(() -> new UsageException(required + " (" + DefaultModel.NONE
+                + " to take the codec from)"));
+        CodecRef codec;
+        try {
+            codec = ModelBundle.read(dir).info().codec();
+        } catch (IOException e) {
+            throw new UsageException("cannot read the bundled demo model's codec: " + e.getMessage());
+        }
+        if (codec == null || codec.encoder() == null || codec.latentChannels() != OnnxVae.SD_LATENT_CHANNELS
+                || codec.downsample() != OnnxVae.SD_DOWNSAMPLE) {
+            throw new UsageException(required + " (the bundled demo model has no encoder with "
+                    + OnnxVae.SD_LATENT_CHANNELS + " latent channels and downsample " + OnnxVae.SD_DOWNSAMPLE + ")");
+        }
+        return new DemoCodec(dir.resolve(codec.encoder()), dir.resolve(codec.decoder()), codec.scalingFactor());
     }
 
     /**
@@ -229,11 +278,16 @@ public final class PreprocessCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        return agreeingFactor(cmd, own, "the codec's own factor " + own + " from " + codecJson);
+    }
+
+    /** {@code own}; a {@code --scaling-factor} that disagrees with it is refused, naming {@code what}. */
+    private static double agreeingFactor(CommandLine cmd, double own, String what) {
         if (cmd.hasOption("scaling-factor")) {
             double given = Flags.doubleIn(cmd, "scaling-factor", own, 1e-6, 1e6);
             if (Math.abs(given - own) > 1e-6 * own) {
                 throw UsageException.badValue("scaling-factor", cmd.getOptionValue("scaling-factor"),
-                        "the codec's own factor " + own + " from " + codecJson + " (omit the flag to use it)");
+                        what + (what.contains(String.valueOf(own)) ? "" : " " + own) + " (omit the flag to use it)");
             }
         }
         return own;

@@ -2,6 +2,8 @@ package dev.t2v.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.manifest.ClipDataset;
 import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.data.preprocess.PreprocessFixtures;
@@ -131,6 +133,24 @@ class PreprocessCommandTest {
     }
 
     @Test
+    void theSyntheticSetWithoutVaeUsesTheDemoCodecWithItsFactor() throws Exception {
+        Path demo = DefaultModel.directory().orElseThrow();
+        double factor = ModelBundle.read(demo).info().codec().scalingFactor();
+        String[] noVae = {"preprocess", "--data", data.toString(), "--out", tmp.resolve("demo").toString()};
+
+        PreprocessCommand.Parsed p = parse(noVae);
+
+        assertThat(p.models().scalingFactor()).isEqualTo(factor).isNotEqualTo(OnnxVae.SD_SCALING_FACTOR);
+        assertThat(p.models().vaeEncoder()).isEqualTo(demo.resolve("codec/encoder.onnx"));
+        assertThat(p.models().vaeDecoder()).isEqualTo(demo.resolve("codec/decoder.onnx"));
+        assertThat(p.codecNote()).contains("bundled demo codec", String.valueOf(factor));
+        String[] disagreeing = java.util.Arrays.copyOf(noVae, noVae.length + 2);
+        disagreeing[noVae.length] = "--scaling-factor";
+        disagreeing[noVae.length + 1] = "0.18215";
+        expectUsage(disagreeing, "--scaling-factor: expected the bundled demo codec's own factor " + factor);
+    }
+
+    @Test
     void theRetrievalSplitsAreOfferedAndNeedTheirCsvs() throws Exception {
         assertThat(run("preprocess", "--help")).isZero();
         assertThat(stdout()).contains("9k-train", "1k-a-test");
@@ -174,8 +194,10 @@ class PreprocessCommandTest {
                 "--data is required");
         expectUsage(new String[] {"preprocess", "--data", tmp.resolve("nope").toString(), "--out", o.toString(),
                 "--vae", models.vae().dir().toString()}, "--data: expected an existing file or directory");
-        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString()},
+        Path plain = Files.createDirectories(tmp.resolve("plain")); // not the synthetic set: no default codec
+        expectUsage(new String[] {"preprocess", "--data", plain.toString(), "--out", o.toString()},
                 "a codec is required: --vae DIR");
+        assertThat(stderr()).contains("only the synthetic set of t2v synth defaults to the bundled demo codec");
         expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--vae-encoder",
                 models.vae().encoder().toString()}, "--vae-decoder is required with --vae-encoder");
         expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--text-model",

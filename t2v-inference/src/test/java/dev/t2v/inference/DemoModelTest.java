@@ -1,5 +1,6 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.bundle.BundleInfo;
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.ShapeDetection;
@@ -7,6 +8,7 @@ import dev.t2v.data.synthetic.ShapeDetector;
 import dev.t2v.data.video.Video;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,6 +33,14 @@ class DemoModelTest {
         long modified = Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis();
         assertThat(DemoModel.directory()).isEqualTo(dir);
         assertThat(Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis()).isEqualTo(modified);
+    }
+
+    @Test
+    void theDemoModelJsonIsWrittenBackByteForByte() throws Exception {
+        // model.json's layout is a format: reading and writing it again must not change a byte
+        byte[] file = Files.readAllBytes(DemoModel.directory().resolve(ModelBundle.MODEL_JSON));
+        assertThat(new String(BundleInfo.parse(file, "demo/model.json").toJson(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(file, StandardCharsets.UTF_8));
     }
 
     /**

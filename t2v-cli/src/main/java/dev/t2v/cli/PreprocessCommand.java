@@ -1,16 +1,20 @@
 package dev.t2v.cli;
 
+import dev.t2v.core.bundle.CodecRef;
+import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.encode.TextEncoders;
-import dev.t2v.data.msrvtt.Split;
+import dev.t2v.data.msrvtt.RetrievalCsv;
+import dev.t2v.data.msrvtt.SplitSelection;
 import dev.t2v.data.preprocess.PreprocessConfig;
 import dev.t2v.data.preprocess.PreprocessModels;
 import dev.t2v.data.preprocess.PreprocessSummary;
 import dev.t2v.data.preprocess.Preprocessor;
 import dev.t2v.data.spark.SparkEngine;
 import dev.t2v.data.spark.SparkPreprocessJob;
+import dev.t2v.data.synthetic.SyntheticSet;
 import dev.t2v.train.codec.CodecInfo;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -59,16 +61,19 @@ public final class PreprocessCommand implements Command {
         o.addOption(flag("tokenizer", "T.json", "the text encoder's tokenizer.json"));
         o.addOption(flag("max-tokens", "N", "tokens kept per caption, [2, 512] (default " + MAX_TOKENS_DEFAULT + ")"));
         o.addOption(flag("vae", "DIR", "VAE folder: vae_encoder/model.onnx + vae_decoder/model.onnx, or encoder.onnx "
-                + "+ decoder.onnx"));
+                + "+ decoder.onnx (default for the synthetic set of t2v synth: the bundled demo codec, with its "
+                + "factor)"));
         o.addOption(flag("vae-encoder", "E.onnx", "VAE encoder model (with --vae-decoder), instead of --vae"));
         o.addOption(flag("vae-decoder", "X.onnx", "VAE decoder model (with --vae-encoder)"));
         o.addOption(flag("scaling-factor", "S", "latent scaling factor (default: the codec's own, from --vae DIR's "
-                + CodecInfo.FILE_NAME + "; else " + OnnxVae.SD_SCALING_FACTOR + "); one that disagrees with "
-                + CodecInfo.FILE_NAME + " is refused"));
+                + CodecInfo.FILE_NAME + ", or the demo codec's; else " + OnnxVae.SD_SCALING_FACTOR + "); one that "
+                + "disagrees with the codec's own is refused"));
         o.addOption(flag("threads", "N", "videos decoded and encoded at once, [1, " + PreprocessConfig.MAX_THREADS
                 + "] (default " + PreprocessConfig.DEFAULT_THREADS + ")"));
         o.addOption(flag("limit", "N", "take only the first N videos (in video-id order)"));
-        o.addOption(flag("split", "LIST", "comma-separated splits to take: train,validate,test (default all)"));
+        o.addOption(flag("split", "LIST", "comma-separated splits to take: the official train,validate,test "
+                + "(default all), or the retrieval splits 9k-train,1k-a-test (" + RetrievalCsv.TRAIN_9K + " and "
+                + RetrievalCsv.JSFUSION_TEST + " beside the annotation)"));
         o.addOption(flag("videos-per-shard", "N", "videos per shard, the unit of resumption (default "
                 + PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD + ")"));
         o.addOption(flag("engine", "E", "local (default), or spark: one Spark task per shard, same output "
@@ -88,13 +93,18 @@ public final class PreprocessCommand implements Command {
      * @param sparkMaster with {@code --engine spark}: the master, or {@code ""} for spark-submit's; else {@code null}
      * @param data {@code --data} as given (a path, or with Spark a URI)
      * @param out {@code --out} as given
+     * @param codecNote a line saying which codec was chosen for the user, or {@code null} when it was given
      */
-    record Parsed(PreprocessConfig config, PreprocessModels models, String sparkMaster, String data, String out) {
+    record Parsed(PreprocessConfig config, PreprocessModels models, String sparkMaster, String data, String out,
+            String codecNote) {
     }
 
     @Override
     public int run(CommandLine cmd, CliContext ctx) throws Exception {
         Parsed p = parse(cmd);
+        if (p.codecNote() != null) {
+            ctx.err().println(p.codecNote());
+        }
         PreprocessSummary s;
         if (p.sparkMaster() != null) {
             try {
@@ -159,7 +169,7 @@ public final class PreprocessCommand implements Command {
         int perShard = Flags.intIn(cmd, "videos-per-shard", PreprocessConfig.DEFAULT_VIDEOS_PER_SHARD, 1,
                 PreprocessConfig.MAX_VIDEOS_PER_SHARD);
         int maxTokens = Flags.intIn(cmd, "max-tokens", MAX_TOKENS_DEFAULT, 2, 512);
-        Set<Split> splits = splits(cmd);
+        SplitSelection splits = splits(cmd);
 
         Path textModel = null;
         Path tokenizer = null;
@@ -194,11 +204,19 @@ public final class PreprocessCommand implements Command {
             }
             vaeEncoder = existingFile(cmd, "vae-encoder");
             vaeDecoder = existingFile(cmd, "vae-decoder");
-        } else {
-            throw new UsageException("a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
-                    + "(docs/onnx-export.md)");
         }
-        double scaling = scalingFactor(cmd, vaeDir);
+        double scaling;
+        String codecNote = null;
+        if (vaeDir == null && vaeEncoder == null) {
+            DemoCodec demo = demoCodec(data);
+            vaeEncoder = demo.encoder();
+            vaeDecoder = demo.decoder();
+            scaling = agreeingFactor(cmd, demo.scalingFactor(), "the bundled demo codec's own factor");
+            codecNote = "no --vae: the synthetic set is encoded with the bundled demo codec (" + demo.encoder()
+                    .getParent() + ", scaling factor " + demo.scalingFactor() + "), the codec the demo model decodes";
+        } else {
+            scaling = scalingFactor(cmd, vaeDir);
+        }
         PreprocessConfig cfg = new PreprocessConfig(data, out, frames, fps, size, clips, perShard, threads, limit,
                 splits);
         PreprocessModels models = new PreprocessModels(textModel, tokenizer, maxTokens, vaeDir, vaeEncoder,
@@ -207,7 +225,39 @@ public final class PreprocessCommand implements Command {
             throw UsageException.badValue("size", String.valueOf(size), "a multiple of the codec's downsample "
                     + models.downsample());
         }
-        return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg);
+        return new Parsed(cfg, models, spark ? cmd.getOptionValue("master", "") : null, dataArg, outArg, codecNote);
+    }
+
+    /** The demo bundle's codec files and scaling factor. */
+    record DemoCodec(Path encoder, Path decoder, double scalingFactor) {
+    }
+
+    /**
+     * Without a codec flag, the synthetic set (t2v synth: {@code annotation/synthetic.json}) is encoded with the
+     * bundled demo model's codec, with that bundle's scaling factor, so that its latents suit the demo model and the
+     * noise schedule; any other data needs a codec.
+     */
+    static DemoCodec demoCodec(Path data) {
+        String required = "a codec is required: --vae DIR, or --vae-encoder E.onnx --vae-decoder X.onnx "
+                + "(docs/onnx-export.md)";
+        if (!Files.isRegularFile(data.resolve(SyntheticSet.ANNOTATION_DIR).resolve(SyntheticSet.SPEC_JSON))) {
+            throw new UsageException(required + "; only the synthetic set of t2v synth defaults to the bundled demo "
+                    + "codec");
+        }
+        Path dir = DefaultModel.directory().orElseThrow(() -> new UsageException(required + " (" + DefaultModel.NONE
+                + " to take the codec from)"));
+        CodecRef codec;
+        try {
+            codec = ModelBundle.read(dir).info().codec();
+        } catch (IOException e) {
+            throw new UsageException("cannot read the bundled demo model's codec: " + e.getMessage());
+        }
+        if (codec == null || codec.encoder() == null || codec.latentChannels() != OnnxVae.SD_LATENT_CHANNELS
+                || codec.downsample() != OnnxVae.SD_DOWNSAMPLE) {
+            throw new UsageException(required + " (the bundled demo model has no encoder with "
+                    + OnnxVae.SD_LATENT_CHANNELS + " latent channels and downsample " + OnnxVae.SD_DOWNSAMPLE + ")");
+        }
+        return new DemoCodec(dir.resolve(codec.encoder()), dir.resolve(codec.decoder()), codec.scalingFactor());
     }
 
     /**
@@ -228,11 +278,16 @@ public final class PreprocessCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        return agreeingFactor(cmd, own, "the codec's own factor " + own + " from " + codecJson);
+    }
+
+    /** {@code own}; a {@code --scaling-factor} that disagrees with it is refused, naming {@code what}. */
+    private static double agreeingFactor(CommandLine cmd, double own, String what) {
         if (cmd.hasOption("scaling-factor")) {
             double given = Flags.doubleIn(cmd, "scaling-factor", own, 1e-6, 1e6);
             if (Math.abs(given - own) > 1e-6 * own) {
                 throw UsageException.badValue("scaling-factor", cmd.getOptionValue("scaling-factor"),
-                        "the codec's own factor " + own + " from " + codecJson + " (omit the flag to use it)");
+                        what + (what.contains(String.valueOf(own)) ? "" : " " + own) + " (omit the flag to use it)");
             }
         }
         return own;
@@ -263,18 +318,16 @@ public final class PreprocessCommand implements Command {
         return p;
     }
 
-    private static Set<Split> splits(CommandLine cmd) {
+    private static SplitSelection splits(CommandLine cmd) {
         String v = cmd.getOptionValue("split");
         if (v == null) {
-            return EnumSet.allOf(Split.class);
+            return SplitSelection.ALL;
         }
-        Set<Split> out = EnumSet.noneOf(Split.class);
-        for (String part : v.split(",")) {
-            Split s = Split.fromJsonName(part.trim().toLowerCase(Locale.ROOT)).orElseThrow(() ->
-                    UsageException.badValue("split", v, "a comma-separated list of train, validate, test"));
-            out.add(s);
+        try {
+            return SplitSelection.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--split: " + e.getMessage());
         }
-        return out;
     }
 
     /** dataset.json's {@code created}: {@code SOURCE_DATE_EPOCH} when set (reproducible outputs), else now. */

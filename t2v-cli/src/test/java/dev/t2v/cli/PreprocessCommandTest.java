@@ -2,6 +2,8 @@ package dev.t2v.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.manifest.ClipDataset;
 import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.data.preprocess.PreprocessFixtures;
@@ -131,6 +133,35 @@ class PreprocessCommandTest {
     }
 
     @Test
+    void theSyntheticSetWithoutVaeUsesTheDemoCodecWithItsFactor() throws Exception {
+        Path demo = DefaultModel.directory().orElseThrow();
+        double factor = ModelBundle.read(demo).info().codec().scalingFactor();
+        String[] noVae = {"preprocess", "--data", data.toString(), "--out", tmp.resolve("demo").toString()};
+
+        PreprocessCommand.Parsed p = parse(noVae);
+
+        assertThat(p.models().scalingFactor()).isEqualTo(factor).isNotEqualTo(OnnxVae.SD_SCALING_FACTOR);
+        assertThat(p.models().vaeEncoder()).isEqualTo(demo.resolve("codec/encoder.onnx"));
+        assertThat(p.models().vaeDecoder()).isEqualTo(demo.resolve("codec/decoder.onnx"));
+        assertThat(p.codecNote()).contains("bundled demo codec", String.valueOf(factor));
+        String[] disagreeing = java.util.Arrays.copyOf(noVae, noVae.length + 2);
+        disagreeing[noVae.length] = "--scaling-factor";
+        disagreeing[noVae.length + 1] = "0.18215";
+        expectUsage(disagreeing, "--scaling-factor: expected the bundled demo codec's own factor " + factor);
+    }
+
+    @Test
+    void theRetrievalSplitsAreOfferedAndNeedTheirCsvs() throws Exception {
+        assertThat(run("preprocess", "--help")).isZero();
+        assertThat(stdout()).contains("9k-train", "1k-a-test");
+        PreprocessCommand.Parsed p = parse(args(tmp.resolve("nine-k"), "--split", "9k-train,1k-a-test"));
+        assertThat(p.config().splits().names()).containsExactly("9k-train", "1k-a-test");
+        // The synthetic set has no retrieval CSVs: the run fails naming the file it looked for
+        assertThat(run(args(tmp.resolve("nine-k"), "--split", "9k-train"))).isEqualTo(Main.FAILURE);
+        assertThat(stderr()).contains("MSRVTT_train.9k.csv");
+    }
+
+    @Test
     void theVaeCanBeGivenAsTwoFiles() {
         Path o = tmp.resolve("two-files");
         List<String> a = new ArrayList<>(List.of(args(o)));
@@ -153,7 +184,9 @@ class PreprocessCommandTest {
         expectUsage(args(o, "--threads", "0"), "--threads: expected an integer in [1, 256]");
         expectUsage(args(o, "--limit", "-3"), "--limit: expected an integer");
         expectUsage(args(o, "--split", "train,dev"), "--split: expected a comma-separated list of train, validate, "
-                + "test, got 'train,dev'");
+                + "test, 9k-train, 1k-a-test; got \"dev\"");
+        expectUsage(args(o, "--split", "train,1k-a-test"), "--split: official splits (train, validate, test) and "
+                + "retrieval splits (9k-train, 1k-a-test) cannot be mixed");
         expectUsage(args(o, "--max-tokens", "1"), "--max-tokens: expected an integer in [2, 512]");
         expectUsage(args(o, "--scaling-factor", "0"), "--scaling-factor: expected a number");
         expectUsage(args(o, "--vae-encoder", "e.onnx"), "--vae and --vae-encoder/--vae-decoder are alternatives");
@@ -161,8 +194,10 @@ class PreprocessCommandTest {
                 "--data is required");
         expectUsage(new String[] {"preprocess", "--data", tmp.resolve("nope").toString(), "--out", o.toString(),
                 "--vae", models.vae().dir().toString()}, "--data: expected an existing file or directory");
-        expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString()},
+        Path plain = Files.createDirectories(tmp.resolve("plain")); // not the synthetic set: no default codec
+        expectUsage(new String[] {"preprocess", "--data", plain.toString(), "--out", o.toString()},
                 "a codec is required: --vae DIR");
+        assertThat(stderr()).contains("only the synthetic set of t2v synth defaults to the bundled demo codec");
         expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--vae-encoder",
                 models.vae().encoder().toString()}, "--vae-decoder is required with --vae-encoder");
         expectUsage(new String[] {"preprocess", "--data", data.toString(), "--out", o.toString(), "--text-model",

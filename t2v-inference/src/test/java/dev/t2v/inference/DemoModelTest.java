@@ -1,6 +1,8 @@
 package dev.t2v.inference;
 
+import dev.t2v.core.bundle.BundleInfo;
 import dev.t2v.core.bundle.ModelBundle;
+import dev.t2v.core.io.JsonRecords;
 import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.ShapeDetection;
 import dev.t2v.data.synthetic.ShapeDetector;
@@ -31,6 +33,14 @@ class DemoModelTest {
         long modified = Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis();
         assertThat(DemoModel.directory()).isEqualTo(dir);
         assertThat(Files.getLastModifiedTime(dir.resolve(ModelBundle.DENOISER_FILE)).toMillis()).isEqualTo(modified);
+    }
+
+    @Test
+    void theDemoModelJsonIsWrittenBackWithTheSameFieldsAndValues() throws Exception {
+        // model.json is a format: reading the committed file and writing it again keeps every field and value
+        byte[] file = Files.readAllBytes(DemoModel.directory().resolve(ModelBundle.MODEL_JSON));
+        byte[] again = BundleInfo.parse(file, "demo/model.json").toJson();
+        assertThat(JsonRecords.MAPPER.readTree(again)).isEqualTo(JsonRecords.MAPPER.readTree(file));
     }
 
     /**

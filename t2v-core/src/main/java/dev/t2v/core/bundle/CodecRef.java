@@ -1,10 +1,5 @@
 package dev.t2v.core.bundle;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-
 /**
  * The latent codec a model was trained with, as {@code model.json}'s {@code codec} object: an ONNX VAE
  * ({@code "kind":"onnx-vae"}) with its encoder (optional: generation only decodes) and decoder files, its scaling
@@ -44,33 +39,5 @@ public record CodecRef(String encoder, String decoder, double scalingFactor, int
     /** The same reference with other file paths (e.g. after copying the files into a bundle). */
     public CodecRef withFiles(String newEncoder, String newDecoder) {
         return new CodecRef(newEncoder, newDecoder, scalingFactor, latentChannels, downsample, id);
-    }
-
-    ObjectNode toJson() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("kind", KIND);
-        if (encoder != null) {
-            n.put("encoder", encoder);
-        }
-        n.put("decoder", decoder);
-        n.put("scaling_factor", scalingFactor);
-        n.put("latent_channels", latentChannels);
-        n.put("downsample", downsample);
-        n.put("id", id);
-        return n;
-    }
-
-    static CodecRef parse(JsonNode n, JsonFields f) throws IOException {
-        String kind = f.text(n, "codec.kind");
-        if (!kind.equals(KIND)) {
-            throw f.error("codec.kind", "expected \"" + KIND + "\", got \"" + kind + "\"");
-        }
-        try {
-            return new CodecRef(f.optionalText(n, "codec.encoder"), f.text(n, "codec.decoder"),
-                    f.number(n, "codec.scaling_factor"), f.integer(n, "codec.latent_channels"),
-                    f.integer(n, "codec.downsample"), f.text(n, "codec.id"));
-        } catch (IllegalArgumentException e) {
-            throw f.error("codec", e.getMessage());
-        }
     }
 }

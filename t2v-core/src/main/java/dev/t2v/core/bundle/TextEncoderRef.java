@@ -1,10 +1,5 @@
 package dev.t2v.core.bundle;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -78,42 +73,5 @@ public record TextEncoderRef(Kind kind, String model, String tokenizer, String s
     private static String hashPart(String encoderId) {
         int at = encoderId.indexOf('@');
         return at < 0 ? encoderId : encoderId.substring(at + 1);
-    }
-
-    ObjectNode toJson() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("kind", kind.name().toLowerCase(Locale.ROOT));
-        if (kind == Kind.ONNX) {
-            n.put("model", model);
-            n.put("tokenizer", tokenizer);
-            if (style != null) {
-                n.put("style", style);
-            }
-        }
-        n.put("id", id);
-        n.put("dim", dim);
-        n.put("max_tokens", maxTokens);
-        return n;
-    }
-
-    static TextEncoderRef parse(JsonNode n, JsonFields f) throws IOException {
-        String kindName = f.text(n, "text_encoder.kind");
-        Kind kind = switch (kindName) {
-            case "minilm" -> Kind.MINILM;
-            case "onnx" -> Kind.ONNX;
-            default -> throw f.error("text_encoder.kind", "expected \"minilm\" or \"onnx\", got \"" + kindName + "\"");
-        };
-        String style = f.optionalText(n, "text_encoder.style");
-        if (style != null && !STYLES.contains(style)) {
-            throw f.error("text_encoder.style", "expected \"clip\" or \"bert\", got \"" + style + "\"");
-        }
-        try {
-            return new TextEncoderRef(kind, kind == Kind.ONNX ? f.text(n, "text_encoder.model") : null,
-                    kind == Kind.ONNX ? f.text(n, "text_encoder.tokenizer") : null, style,
-                    f.text(n, "text_encoder.id"), f.integer(n, "text_encoder.dim"),
-                    f.integer(n, "text_encoder.max_tokens"));
-        } catch (IllegalArgumentException e) {
-            throw f.error("text_encoder", e.getMessage());
-        }
     }
 }

@@ -1,10 +1,12 @@
 package dev.t2v.data.manifest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import dev.t2v.core.io.JsonRecords;
+import dev.t2v.data.msrvtt.SplitSelection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +33,8 @@ import java.util.Set;
  * @param size S, the clips' frame width and height before encoding
  * @param clipsPerVideo clip windows asked for per video (shorter videos may give fewer distinct ones)
  * @param videosPerShard G, videos per shard (the last shard may hold fewer)
- * @param splits the selected splits, as spelled in the annotation ({@code train}, {@code validate}, {@code test})
+ * @param splits the selected splits, as {@code --split} spells them ({@code train}, {@code validate}, {@code test}, or
+ *     the retrieval splits {@code 9k-train}, {@code 1k-a-test}; {@link SplitSelection})
  * @param limit the most videos taken (in video-id order), 0 for all
  * @param sourcePath the data directory, absolute
  * @param annotationSha256 SHA-256 of the parsed annotation re-serialised canonically
@@ -41,6 +44,8 @@ import java.util.Set;
  * @param textTokenizer the text encoder's tokenizer.json, absolute; {@code null} when unknown
  * @param codecEncoder the codec's encoder model, absolute; {@code null} when unknown
  * @param codecDecoder the codec's decoder model, absolute; {@code null} when unknown
+ * @param latents the scaled latents' mean and std as preprocessing measured them; {@code null} when unknown (files
+ *     written before they were recorded; not compared by {@link #differencesFrom})
  */
 public record DatasetInfo(
         int formatVersion,
@@ -64,13 +69,13 @@ public record DatasetInfo(
         String textModel,
         String textTokenizer,
         String codecEncoder,
-        String codecDecoder) {
+        String codecDecoder,
+        LatentStats latents) {
 
     public static final int FORMAT_VERSION = 1;
     /** How clip windows are placed; recorded so a future placement cannot be mistaken for this one. */
     public static final String PLACEMENT = "centred-in-equal-segments";
-    private static final Set<String> SPLIT_NAMES = Set.of("train", "validate", "test");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Set<String> SPLIT_NAMES = Set.copyOf(SplitSelection.NAMES);
 
     public DatasetInfo {
         if (formatVersion != FORMAT_VERSION) {
@@ -118,7 +123,7 @@ public record DatasetInfo(
             String annotationSha256, String created) {
         this(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor, latentChannels, downsample,
                 frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath, annotationSha256, created,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     private static void optionalText(String s, String what) {
@@ -153,7 +158,7 @@ public record DatasetInfo(
     public DatasetInfo withCreated(String newCreated) {
         return new DatasetInfo(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor,
                 latentChannels, downsample, frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath,
-                annotationSha256, newCreated, textModel, textTokenizer, codecEncoder, codecDecoder);
+                annotationSha256, newCreated, textModel, textTokenizer, codecEncoder, codecDecoder, latents);
     }
 
     /**
@@ -164,7 +169,14 @@ public record DatasetInfo(
             String newCodecDecoder) {
         return new DatasetInfo(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor,
                 latentChannels, downsample, frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath,
-                annotationSha256, created, newTextModel, newTextTokenizer, newCodecEncoder, newCodecDecoder);
+                annotationSha256, created, newTextModel, newTextTokenizer, newCodecEncoder, newCodecDecoder, latents);
+    }
+
+    /** The same description with the measured latent statistics ({@code null}: unknown). */
+    public DatasetInfo withLatents(LatentStats newLatents) {
+        return new DatasetInfo(formatVersion, textEncoderId, textDim, maxTokens, codecId, scalingFactor,
+                latentChannels, downsample, frames, fps, size, clipsPerVideo, videosPerShard, splits, limit, sourcePath,
+                annotationSha256, created, textModel, textTokenizer, codecEncoder, codecDecoder, newLatents);
     }
 
     /**
@@ -200,58 +212,12 @@ public record DatasetInfo(
 
     /** Pretty-printed JSON with a trailing newline, keys in a fixed order. */
     public byte[] toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format_version", formatVersion);
-        ObjectNode text = root.putObject("text_encoder");
-        text.put("id", textEncoderId);
-        text.put("dim", textDim);
-        text.put("max_tokens", maxTokens);
-        putIfPresent(text, "model", textModel);
-        putIfPresent(text, "tokenizer", textTokenizer);
-        ObjectNode codec = root.putObject("codec");
-        codec.put("id", codecId);
-        codec.put("scaling_factor", scalingFactor);
-        codec.put("latent_channels", latentChannels);
-        codec.put("downsample", downsample);
-        putIfPresent(codec, "encoder", codecEncoder);
-        putIfPresent(codec, "decoder", codecDecoder);
-        ObjectNode clip = root.putObject("clip");
-        clip.put("frames", frames);
-        clip.put("fps", fps);
-        clip.put("size", size);
-        clip.put("latent_size", latentSize());
-        clip.put("clips_per_video", clipsPerVideo);
-        clip.put("window_seconds", frames / fps);
-        clip.put("placement", PLACEMENT);
-        ObjectNode shards = root.putObject("shards");
-        shards.put("videos_per_shard", videosPerShard);
-        shards.put("latents_dtype", "F32");
-        shards.put("text_dtype", "F16");
-        ObjectNode selection = root.putObject("selection");
-        splits.forEach(selection.putArray("splits")::add);
-        if (limit > 0) {
-            selection.put("limit", limit);
-        } else {
-            selection.putNull("limit");
-        }
-        ObjectNode source = root.putObject("source");
-        source.put("path", sourcePath);
-        source.put("annotation_sha256", annotationSha256);
-        root.put("created", created);
-        try {
-            byte[] body = JSON.writeValueAsBytes(root);
-            byte[] out = java.util.Arrays.copyOf(body, body.length + 1);
-            out[body.length] = '\n';
-            return out;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise dataset.json", e);
-        }
-    }
-
-    private static void putIfPresent(ObjectNode n, String key, String value) {
-        if (value != null) {
-            n.put(key, value);
-        }
+        return JsonRecords.write(new Json(formatVersion,
+                new TextJson(textEncoderId, textDim, maxTokens, textModel, textTokenizer),
+                new CodecJson(codecId, scalingFactor, latentChannels, downsample, codecEncoder, codecDecoder),
+                new ClipJson(frames, fps, size, clipsPerVideo, PLACEMENT, latentSize()),
+                new ShardsJson(videosPerShard), new SelectionJson(splits, limit > 0 ? limit : null),
+                new SourceJson(sourcePath, annotationSha256), created, latents));
     }
 
     /** Reads {@code dir/dataset.json}. */
@@ -264,110 +230,115 @@ public record DatasetInfo(
     }
 
     /**
-     * Parses dataset.json; a missing or ill-typed field is an {@link IOException} naming {@code source} and the field.
+     * Parses dataset.json; a missing or ill-typed field is an {@link IOException} naming {@code source}, the JSON path
+     * and what was expected.
      */
     public static DatasetInfo parse(byte[] json, String source) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IOException(source + ": invalid JSON: " + e.getOriginalMessage());
-        }
-        Fields f = new Fields(source);
-        if (root == null || !root.isObject()) {
-            throw f.error("(top)", "expected a JSON object");
-        }
-        int version = f.integer(root, "format_version");
+        // The version first: another version's fields would fail with a less helpful message
+        int version = JsonRecords.read(json, Version.class, source).formatVersion();
         if (version != FORMAT_VERSION) {
-            throw f.error("format_version", "expected " + FORMAT_VERSION + ", got " + version
+            throw new IOException(source + ": format_version: expected " + FORMAT_VERSION + ", got " + version
                     + " (written by another t2v version?)");
         }
-        JsonNode text = f.object(root, "text_encoder");
-        JsonNode codec = f.object(root, "codec");
-        JsonNode clip = f.object(root, "clip");
-        JsonNode shards = f.object(root, "shards");
-        JsonNode selection = f.object(root, "selection");
-        JsonNode src = f.object(root, "source");
-        String placement = f.text(clip, "clip.placement");
-        if (!placement.equals(PLACEMENT)) {
-            throw f.error("clip.placement", "expected \"" + PLACEMENT + "\", got \"" + placement + "\"");
+        Json j = JsonRecords.read(json, Json.class, source);
+        if (!j.clip().placement().equals(PLACEMENT)) {
+            throw new IOException(source + ": clip.placement: expected \"" + PLACEMENT + "\", got \""
+                    + j.clip().placement() + "\"");
         }
-        JsonNode splitsNode = selection.get("splits");
-        if (splitsNode == null || !splitsNode.isArray()) {
-            throw f.error("selection.splits", "expected an array of split names");
-        }
-        List<String> splits = new ArrayList<>();
-        splitsNode.forEach(n -> splits.add(n.asText()));
-        JsonNode limitNode = selection.get("limit");
-        int limit = limitNode == null || limitNode.isNull() ? 0 : f.integer(selection, "selection.limit");
         try {
-            return new DatasetInfo(version,
-                    f.text(text, "text_encoder.id"), f.integer(text, "text_encoder.dim"),
-                    f.integer(text, "text_encoder.max_tokens"),
-                    f.text(codec, "codec.id"), f.number(codec, "codec.scaling_factor"),
-                    f.integer(codec, "codec.latent_channels"), f.integer(codec, "codec.downsample"),
-                    f.integer(clip, "clip.frames"), f.number(clip, "clip.fps"), f.integer(clip, "clip.size"),
-                    f.integer(clip, "clip.clips_per_video"), f.integer(shards, "shards.videos_per_shard"),
-                    splits, limit, f.text(src, "source.path"), f.text(src, "source.annotation_sha256"),
-                    f.text(root, "created"), f.optionalText(text, "text_encoder.model"),
-                    f.optionalText(text, "text_encoder.tokenizer"), f.optionalText(codec, "codec.encoder"),
-                    f.optionalText(codec, "codec.decoder"));
+            return new DatasetInfo(version, j.textEncoder().id(), j.textEncoder().dim(), j.textEncoder().maxTokens(),
+                    j.codec().id(), j.codec().scalingFactor(), j.codec().latentChannels(), j.codec().downsample(),
+                    j.clip().frames(), j.clip().fps(), j.clip().size(), j.clip().clipsPerVideo(),
+                    j.shards().videosPerShard(), j.selection().splits(),
+                    j.selection().limit() == null ? 0 : j.selection().limit(), j.source().path(),
+                    j.source().annotationSha256(), j.created(), j.textEncoder().model(), j.textEncoder().tokenizer(),
+                    j.codec().encoder(), j.codec().decoder(), j.latents());
         } catch (IllegalArgumentException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
         }
     }
 
-    /** Field readers whose errors name the file and the JSON path. */
-    private record Fields(String source) {
-        IOException error(String path, String what) {
-            return new IOException(source + ": " + path + ": " + what);
+    // The file's layout, for Jackson: required fields are marked; the others may be absent or null.
+
+    private record Version(@JsonProperty(value = "format_version", required = true) int formatVersion) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"format_version", "text_encoder", "codec", "clip", "shards", "selection", "source", "created",
+            "latents"})
+    private record Json(
+            @JsonProperty(value = "format_version", required = true) int formatVersion,
+            @JsonProperty(value = "text_encoder", required = true) TextJson textEncoder,
+            @JsonProperty(value = "codec", required = true) CodecJson codec,
+            @JsonProperty(value = "clip", required = true) ClipJson clip,
+            @JsonProperty(value = "shards", required = true) ShardsJson shards,
+            @JsonProperty(value = "selection", required = true) SelectionJson selection,
+            @JsonProperty(value = "source", required = true) SourceJson source,
+            @JsonProperty(value = "created", required = true) String created,
+            @JsonProperty("latents") @JsonSetter(nulls = Nulls.SET) LatentStats latents) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"id", "dim", "max_tokens", "model", "tokenizer"})
+    private record TextJson(
+            @JsonProperty(value = "id", required = true) String id,
+            @JsonProperty(value = "dim", required = true) int dim,
+            @JsonProperty(value = "max_tokens", required = true) int maxTokens,
+            @JsonProperty("model") @JsonSetter(nulls = Nulls.SET) String model,
+            @JsonProperty("tokenizer") @JsonSetter(nulls = Nulls.SET) String tokenizer) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"id", "scaling_factor", "latent_channels", "downsample", "encoder", "decoder"})
+    private record CodecJson(
+            @JsonProperty(value = "id", required = true) String id,
+            @JsonProperty(value = "scaling_factor", required = true) double scalingFactor,
+            @JsonProperty(value = "latent_channels", required = true) int latentChannels,
+            @JsonProperty(value = "downsample", required = true) int downsample,
+            @JsonProperty("encoder") @JsonSetter(nulls = Nulls.SET) String encoder,
+            @JsonProperty("decoder") @JsonSetter(nulls = Nulls.SET) String decoder) {
+    }
+
+    /** {@code latent_size} and {@code window_seconds} are written for readers; they follow from the rest. */
+    @JsonPropertyOrder({"frames", "fps", "size", "latent_size", "clips_per_video", "window_seconds", "placement"})
+    private record ClipJson(
+            @JsonProperty(value = "frames", required = true) int frames,
+            @JsonProperty(value = "fps", required = true) double fps,
+            @JsonProperty(value = "size", required = true) int size,
+            @JsonProperty(value = "clips_per_video", required = true) int clipsPerVideo,
+            @JsonProperty(value = "placement", required = true) String placement,
+            @JsonProperty("latent_size") @JsonSetter(nulls = Nulls.SET) Integer latentSize) {
+        @JsonProperty("window_seconds")
+        double windowSeconds() {
+            return frames / fps;
+        }
+    }
+
+    /** The dtypes are written for readers; this version always writes F32 latents and F16 text. */
+    @JsonPropertyOrder({"videos_per_shard", "latents_dtype", "text_dtype"})
+    private record ShardsJson(@JsonProperty(value = "videos_per_shard", required = true) int videosPerShard) {
+        @JsonProperty("latents_dtype")
+        String latentsDtype() {
+            return "F32";
         }
 
-        private JsonNode field(JsonNode parent, String path) throws IOException {
-            String key = path.substring(path.lastIndexOf('.') + 1);
-            JsonNode v = parent.get(key);
-            if (v == null || v.isNull()) {
-                throw error(path, "missing");
-            }
-            return v;
+        @JsonProperty("text_dtype")
+        String textDtype() {
+            return "F16";
         }
+    }
 
-        JsonNode object(JsonNode parent, String path) throws IOException {
-            JsonNode v = field(parent, path);
-            if (!v.isObject()) {
-                throw error(path, "expected an object");
-            }
-            return v;
-        }
+    /** {@code limit} is written as {@code null} when there is none. */
+    @JsonPropertyOrder({"splits", "limit"})
+    private record SelectionJson(
+            @JsonProperty(value = "splits", required = true) List<String> splits,
+            @JsonProperty("limit") @JsonSetter(nulls = Nulls.SET) @JsonInclude(JsonInclude.Include.ALWAYS)
+            Integer limit) {
+    }
 
-        int integer(JsonNode parent, String path) throws IOException {
-            JsonNode v = field(parent, path);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw error(path, "expected an integer, got " + v);
-            }
-            return v.intValue();
-        }
-
-        double number(JsonNode parent, String path) throws IOException {
-            JsonNode v = field(parent, path);
-            if (!v.isNumber()) {
-                throw error(path, "expected a number, got " + v);
-            }
-            return v.doubleValue();
-        }
-
-        String text(JsonNode parent, String path) throws IOException {
-            JsonNode v = field(parent, path);
-            if (!v.isTextual()) {
-                throw error(path, "expected a string, got " + v);
-            }
-            return v.textValue();
-        }
-
-        /** A string that may be absent (or null). */
-        String optionalText(JsonNode parent, String path) throws IOException {
-            JsonNode v = parent.get(path.substring(path.lastIndexOf('.') + 1));
-            return v == null || v.isNull() ? null : text(parent, path);
-        }
+    @JsonPropertyOrder({"path", "annotation_sha256"})
+    private record SourceJson(
+            @JsonProperty(value = "path", required = true) String path,
+            @JsonProperty(value = "annotation_sha256", required = true) String annotationSha256) {
     }
 }

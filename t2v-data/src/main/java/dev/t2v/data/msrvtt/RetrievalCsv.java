@@ -13,7 +13,9 @@ import java.util.Map;
  * The retrieval split files of the MSR-VTT retrieval literature (JSFusion, CLIP4Clip):
  * {@code MSRVTT_train.9k.csv} / {@code MSRVTT_train.7k.csv} (a {@code video_id} column) and
  * {@code MSRVTT_JSFUSION_test.csv} ({@code key,vid_key,video_id,sentence}; the 1k-A test set). CSV as in RFC 4180:
- * comma-separated, fields optionally in double quotes with {@code ""} for a quote; a header row first.
+ * fields optionally in double quotes with {@code ""} for a quote; a header row first; LF or CRLF line ends. The
+ * delimiter is the header's: a comma, or a semicolon or tab where the header has no comma (a published copy of the
+ * JSFUSION file uses semicolons).
  */
 public final class RetrievalCsv {
     /** Standard file names, as distributed. */
@@ -27,6 +29,18 @@ public final class RetrievalCsv {
 
     /** One CSV record and the line it starts on (1-based). */
     record Row(int line, List<String> fields) {}
+
+    /** The records of a file and the delimiter they were split on. */
+    record Table(char delimiter, List<Row> rows) {
+        /** The header row's fields joined back with the delimiter, for messages. */
+        String header() {
+            return String.join(String.valueOf(delimiter), rows.get(0).fields());
+        }
+
+        String delimiterName() {
+            return delimiter == ',' ? "comma" : delimiter == ';' ? "semicolon" : "tab";
+        }
+    }
 
     /** The {@code video_id} column of a train-split CSV, in file order; duplicates are an error. */
     public static List<String> readVideoIds(Path csv) throws IOException {
@@ -42,7 +56,8 @@ public final class RetrievalCsv {
     record Located<T>(int line, T value) {}
 
     static List<Located<String>> readVideoIdLines(Path csv) throws IOException {
-        List<Row> rows = parse(Files.readString(csv, StandardCharsets.UTF_8), csv.toString());
+        Table table = parse(Files.readString(csv, StandardCharsets.UTF_8), csv.toString());
+        List<Row> rows = table.rows();
         String src = csv.toString();
         if (rows.isEmpty()) {
             throw new AnnotationFormatException(src, "line 1", "expected a header row with a video_id column, got an empty file");
@@ -50,12 +65,12 @@ public final class RetrievalCsv {
         int col = rows.get(0).fields().indexOf("video_id");
         if (col < 0) {
             throw new AnnotationFormatException(src, "line " + rows.get(0).line(),
-                    "expected a header with a video_id column, got " + String.join(",", rows.get(0).fields()));
+                    "expected a header with a video_id column, got " + table.header());
         }
         List<Located<String>> ids = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Row r : rows.subList(1, rows.size())) {
-            checkWidth(src, r, rows.get(0).fields().size());
+            checkWidth(src, r, rows.get(0).fields().size(), table);
             String id = r.fields().get(col).trim();
             checkId(src, r, id, seen);
             ids.add(new Located<>(r.line(), id));
@@ -64,16 +79,18 @@ public final class RetrievalCsv {
     }
 
     static List<Located<JsfusionRow>> readJsfusionLines(Path csv) throws IOException {
-        List<Row> rows = parse(Files.readString(csv, StandardCharsets.UTF_8), csv.toString());
+        Table table = parse(Files.readString(csv, StandardCharsets.UTF_8), csv.toString());
+        List<Row> rows = table.rows();
         String src = csv.toString();
         if (rows.isEmpty() || !rows.get(0).fields().equals(JSFUSION_HEADER)) {
-            throw new AnnotationFormatException(src, "line 1", "expected the header key,vid_key,video_id,sentence, got "
-                    + (rows.isEmpty() ? "an empty file" : String.join(",", rows.get(0).fields())));
+            throw new AnnotationFormatException(src, "line 1", "expected the header key,vid_key,video_id,sentence "
+                    + "(separated by commas, semicolons or tabs), got "
+                    + (rows.isEmpty() ? "an empty file" : table.header() + " (split on " + table.delimiterName() + "s)"));
         }
         List<Located<JsfusionRow>> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (Row r : rows.subList(1, rows.size())) {
-            checkWidth(src, r, JSFUSION_HEADER.size());
+            checkWidth(src, r, JSFUSION_HEADER.size(), table);
             String id = r.fields().get(2).trim();
             checkId(src, r, id, seen);
             out.add(new Located<>(r.line(),
@@ -93,18 +110,43 @@ public final class RetrievalCsv {
         }
     }
 
-    private static void checkWidth(String src, Row r, int width) {
+    private static void checkWidth(String src, Row r, int width, Table table) {
         if (r.fields().size() != width) {
             throw new AnnotationFormatException(src, "line " + r.line(), "expected " + width + " fields like the header, got "
-                    + r.fields().size() + " (quote fields that contain commas)");
+                    + r.fields().size() + " (quote fields that contain " + table.delimiterName() + "s)");
         }
     }
 
-    /** RFC 4180 records; blank lines are skipped; a UTF-8 byte-order mark is ignored. */
-    static List<Row> parse(String text, String source) {
+    /**
+     * The delimiter of the header, the first line: a comma if it has one outside quotes, else a semicolon, else a tab,
+     * else a comma (a one-column file).
+     */
+    static char delimiter(String text, int start) {
+        boolean quoted = false;
+        boolean semicolon = false;
+        boolean tab = false;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            } else if (!quoted && c == ',') {
+                return ',';
+            } else if (!quoted) {
+                semicolon |= c == ';';
+                tab |= c == '\t';
+            }
+        }
+        return semicolon ? ';' : tab ? '\t' : ',';
+    }
+
+    /** RFC 4180 records split on the header's {@link #delimiter}; blank lines are skipped; a UTF-8 byte-order mark is ignored. */
+    static Table parse(String text, String source) {
         List<Row> rows = new ArrayList<>();
         int n = text.length();
         int i = text.startsWith("\uFEFF") ? 1 : 0;
+        char delim = delimiter(text, i);
         int line = 1;
         while (i < n) {
             int startLine = line;
@@ -137,14 +179,14 @@ public final class RetrievalCsv {
                         field.append(c);
                         i++;
                     }
-                    if (i < n && text.charAt(i) != ',' && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
-                        throw new AnnotationFormatException(source, "line " + line,
-                                "expected a comma or end of line after a closing quote, got '" + text.charAt(i) + "'");
+                    if (i < n && text.charAt(i) != delim && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+                        throw new AnnotationFormatException(source, "line " + line, "expected the delimiter '"
+                                + delim + "' or end of line after a closing quote, got '" + text.charAt(i) + "'");
                     }
                 }
                 while (i < n) {
                     char c = text.charAt(i);
-                    if (c == ',' || c == '\n' || c == '\r') {
+                    if (c == delim || c == '\n' || c == '\r') {
                         break;
                     }
                     if (c == '"') {
@@ -159,7 +201,7 @@ public final class RetrievalCsv {
                 field.setLength(0);
                 if (i >= n) {
                     recordDone = true;
-                } else if (text.charAt(i) == ',') {
+                } else if (text.charAt(i) == delim) {
                     blank = false;
                     i++;
                 } else {
@@ -177,6 +219,6 @@ public final class RetrievalCsv {
                 rows.add(new Row(startLine, List.copyOf(fields)));
             }
         }
-        return rows;
+        return new Table(delim, rows);
     }
 }

@@ -1,9 +1,8 @@
 package dev.t2v.data.preprocess;
 
 import dev.t2v.data.msrvtt.Split;
+import dev.t2v.data.msrvtt.SplitSelection;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -19,10 +18,10 @@ import java.util.Set;
  * @param videosPerShard G, videos per shard: the unit of resumption
  * @param threads videos decoded and encoded at once
  * @param limit the most videos to take, in video-id order (0: all)
- * @param splits the splits whose videos are taken
+ * @param splits the splits whose videos are taken: official, or the 9k / 1k-A retrieval splits
  */
 public record PreprocessConfig(Path data, Path out, int frames, double fps, int size, int clipsPerVideo,
-        int videosPerShard, int threads, int limit, Set<Split> splits) {
+        int videosPerShard, int threads, int limit, SplitSelection splits) {
 
     public static final int DEFAULT_FRAMES = 8;
     public static final double DEFAULT_FPS = 8;
@@ -63,16 +62,13 @@ public record PreprocessConfig(Path data, Path out, int frames, double fps, int 
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0 (0: all videos), got " + limit);
         }
-        if (splits == null || splits.isEmpty()) {
-            throw new IllegalArgumentException("splits must name at least one split");
-        }
-        splits = Collections.unmodifiableSet(EnumSet.copyOf(splits));
+        Objects.requireNonNull(splits, "splits");
     }
 
     /** The defaults: 8 frames at 8 fps, 128 px, 2 clips per video, 32 videos per shard, 2 threads, every split. */
     public static PreprocessConfig defaults(Path data, Path out) {
         return new PreprocessConfig(data, out, DEFAULT_FRAMES, DEFAULT_FPS, DEFAULT_SIZE, DEFAULT_CLIPS_PER_VIDEO,
-                DEFAULT_VIDEOS_PER_SHARD, DEFAULT_THREADS, 0, EnumSet.allOf(Split.class));
+                DEFAULT_VIDEOS_PER_SHARD, DEFAULT_THREADS, 0, SplitSelection.ALL);
     }
 
     public PreprocessConfig withClip(int newFrames, double newFps, int newSize, int newClipsPerVideo) {
@@ -97,8 +93,13 @@ public record PreprocessConfig(Path data, Path out, int frames, double fps, int 
         return new PreprocessConfig(data, out, frames, fps, size, clipsPerVideo, videosPerShard, threads, n, splits);
     }
 
-    public PreprocessConfig withSplits(Set<Split> newSplits) {
+    public PreprocessConfig withSplits(SplitSelection newSplits) {
         return new PreprocessConfig(data, out, frames, fps, size, clipsPerVideo, videosPerShard, threads, limit,
                 newSplits);
+    }
+
+    /** These settings taking the given official splits. */
+    public PreprocessConfig withSplits(Set<Split> officialSplits) {
+        return withSplits(SplitSelection.official(officialSplits));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t2v.data.manifest.LatentStats;
 import java.util.Locale;
 
 /**
@@ -25,10 +26,11 @@ import java.util.Locale;
  * @param decodeSeconds time spent decoding and resampling, summed over threads
  * @param encodeSeconds time spent in the codec and the text encoder, summed over threads
  * @param threads worker threads
+ * @param latents the scaled latents' mean and std over the first clips ({@code null} without clips)
  */
 public record PreprocessSummary(int videosSelected, int videosOk, int videosBad, int videosProcessed,
         int shardsTotal, int shardsWritten, int shardsSkipped, int clips, int clipsWritten, int captions,
-        long shardBytes, double seconds, double decodeSeconds, double encodeSeconds, int threads) {
+        long shardBytes, double seconds, double decodeSeconds, double encodeSeconds, int threads, LatentStats latents) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -78,6 +80,12 @@ public record PreprocessSummary(int videosSelected, int videosOk, int videosBad,
         t.put("encode_seconds", round(encodeSeconds));
         t.put("threads", threads);
         t.put("clips_per_minute", round(clipsPerMinute()));
+        if (latents != null) {
+            ObjectNode l = o.putObject("latents");
+            l.put("mean", latents.mean());
+            l.put("std", latents.std());
+            l.put("clips", latents.clips());
+        }
         try {
             byte[] body = JSON.writeValueAsBytes(o);
             byte[] out = java.util.Arrays.copyOf(body, body.length + 1);
@@ -101,6 +109,10 @@ public record PreprocessSummary(int videosSelected, int videosOk, int videosBad,
                 shardsTotal, shardsWritten, shardsSkipped));
         sb.append(String.format(Locale.ROOT, "clips: %d total (%d this run), %d captions, %d bytes per clip%n",
                 clips, clipsWritten, captions, bytesPerClip()));
+        if (latents != null) {
+            sb.append("latents: ").append(latents.describe()).append(" (std near 1 suits the noise schedule)")
+                    .append(String.format("%n"));
+        }
         sb.append(String.format(Locale.ROOT, "time: %.1f s, %.1f clips/min (%d threads; decode %.1f s, encode %.1f s"
                 + " summed over threads)", seconds, clipsPerMinute(), threads, decodeSeconds, encodeSeconds));
         return sb.toString();

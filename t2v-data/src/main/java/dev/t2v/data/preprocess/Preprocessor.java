@@ -8,10 +8,10 @@ import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.DatasetInfo;
+import dev.t2v.data.manifest.LatentStats;
 import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.msrvtt.MsrVttDataset;
-import dev.t2v.data.msrvtt.Split;
 import dev.t2v.data.video.FfmpegDecoder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Preprocesses an MSR-VTT-format folder into a training dataset (layout: {@link DatasetFiles}).
@@ -145,7 +146,7 @@ public final class Preprocessor {
      */
     public PreprocessSummary run() throws IOException {
         long t0 = System.nanoTime();
-        MsrVttDataset dataset = MsrVttDataset.open(cfg.data());
+        MsrVttDataset dataset = cfg.splits().apply(MsrVttDataset.open(cfg.data()));
         List<Shard> shards = plan(dataset);
         Files.createDirectories(cfg.out().resolve(DatasetFiles.SHARDS_DIR));
         try (OutputLock lock = OutputLock.acquire(cfg.out())) {
@@ -187,12 +188,14 @@ public final class Preprocessor {
                 : runner.run(pending, info, shards.size());
 
         Totals totals = rebuildManifests(out, shards.size());
+        LatentStats latents = measureLatents(out, shards.size(), LATENT_STATS_CLIPS);
+        out.writeIfChanged(DatasetFiles.DATASET_JSON, info.withLatents(latents).toJson());
         double seconds = (System.nanoTime() - t0) / 1e9;
         int selected = shards.stream().mapToInt(s -> s.videos().size()).sum();
         PreprocessSummary summary = new PreprocessSummary(selected, totals.videosOk, totals.videosBad,
                 pendingVideos, shards.size(), pending.size(), shards.size() - pending.size(), totals.clips,
                 done.clipsWritten(), totals.captions, totals.shardBytes, seconds, done.decodeSeconds(),
-                done.encodeSeconds(), done.workers());
+                done.encodeSeconds(), done.workers(), latents);
         out.write(DatasetFiles.SUMMARY, summary.toJson());
         return summary;
     }
@@ -318,7 +321,7 @@ public final class Preprocessor {
      * @throws IOException when the selection is empty
      */
     public List<Shard> plan(MsrVttDataset dataset) throws IOException {
-        List<MsrVttClip> clips = new ArrayList<>(dataset.clips().stream().filter(c -> cfg.splits().contains(c.split()))
+        List<MsrVttClip> clips = new ArrayList<>(dataset.clips().stream().filter(cfg.splits()::takes)
                 .toList());
         clips.sort((a, b) -> VideoIdOrder.INSTANCE.compare(a.videoId(), b.videoId()));
         List<MsrVttClip> selected = cfg.limit() > 0 && clips.size() > cfg.limit() ? clips.subList(0, cfg.limit())
@@ -335,7 +338,7 @@ public final class Preprocessor {
     }
 
     private List<String> splitNames() {
-        return cfg.splits().stream().map(Split::jsonName).toList();
+        return cfg.splits().names();
     }
 
     /**
@@ -364,7 +367,8 @@ public final class Preprocessor {
                 throw new IOException(where + " holds a dataset made with other settings, which this run would mix "
                         + "with its own: " + String.join("; ", diffs) + ". Use another --out, or delete " + where);
             }
-            info = info.withCreated(existing.created());
+            // The measured latents too: the run measures them again at its end, and an unchanged file is not rewritten
+            info = info.withCreated(existing.created()).withLatents(existing.latents());
         } else if (out.list(DatasetFiles.SHARDS_DIR).keySet().stream()
                 .anyMatch(f -> f.startsWith(DatasetFiles.SHARDS_DIR + "/shard-"))) {
             throw new IOException(where + " has shards but no dataset.json, so what made them is unknown; use "
@@ -372,6 +376,43 @@ public final class Preprocessor {
         }
         out.writeIfChanged(DatasetFiles.DATASET_JSON, info.toJson());
         return info;
+    }
+
+    /** Clips whose latents are measured at the end of a run (a few MB read; the same clips for any engine). */
+    static final int LATENT_STATS_CLIPS = 256;
+
+    /**
+     * The mean and std of the scaled latents of the first {@code maxClips} clips in shard order, read back from the
+     * written shards; {@code null} when there are none. Recorded in dataset.json and printed in the summary, so a
+     * scaling factor that does not fit the codec shows at once.
+     */
+    static LatentStats measureLatents(OutputStore out, int shardCount, int maxClips) throws IOException {
+        Map<String, Long> files = out.list(DatasetFiles.SHARDS_DIR);
+        double sum = 0;
+        double sumSq = 0;
+        long count = 0;
+        int clips = 0;
+        for (int i = 0; i < shardCount && clips < maxClips; i++) {
+            String rel = DatasetFiles.shardTensors(i);
+            if (!files.containsKey(rel)) {
+                continue; // a shard of bad videos only
+            }
+            Path tmp = Files.createTempFile("t2v-shard-", ".safetensors");
+            try {
+                Files.write(tmp, out.read(rel));
+                INDArray latents = Safetensors.read(tmp).get(DatasetFiles.LATENTS); // [N,F,C,h,w]
+                int n = (int) Math.min(latents.size(0), maxClips - clips);
+                for (float v : latents.get(NDArrayIndex.interval(0, n)).dup().data().asFloat()) {
+                    sum += v;
+                    sumSq += (double) v * v;
+                    count++;
+                }
+                clips += n;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return count == 0 ? null : LatentStats.of(sum, sumSq, count, clips);
     }
 
     private static String absolute(Path p) {

@@ -1,6 +1,7 @@
 package dev.t2v.data.spark;
 
 import dev.t2v.data.msrvtt.MsrVttDataset;
+import dev.t2v.data.msrvtt.RetrievalCsv;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,8 @@ final class HadoopInput {
 
     /**
      * Copies every file {@link MsrVttDataset#open} may read as the annotation into {@code local} (the standard
-     * locations, and the original download's two files at the root or one folder down), listing no video folder.
+     * locations, and the original download's two files at the root or one folder down), and the retrieval split
+     * CSVs at the root or one folder down, listing no video folder.
      *
      * @return how many files were copied
      */
@@ -65,12 +67,19 @@ final class HadoopInput {
         List<String> candidates = new ArrayList<>(MsrVttDataset.DATA_JSON_LOCATIONS);
         candidates.add(MsrVttDataset.TRAIN_VAL_JSON);
         candidates.add(MsrVttDataset.TEST_JSON);
+        List<String> dirs = new ArrayList<>(List.of(""));
         for (FileStatus s : fs.listStatus(root)) {
             String name = s.getPath().getName();
             if (s.isDirectory() && !MsrVttDataset.VIDEO_DIRS.contains(name)) {
                 candidates.add(name + "/" + MsrVttDataset.TRAIN_VAL_JSON);
                 candidates.add(name + "/" + MsrVttDataset.TEST_JSON);
+                dirs.add(name + "/");
             }
+        }
+        // The retrieval split CSVs, looked for beside the annotation and at the root
+        for (String dir : dirs) {
+            candidates.add(dir + RetrievalCsv.TRAIN_9K);
+            candidates.add(dir + RetrievalCsv.JSFUSION_TEST);
         }
         int copied = 0;
         for (String rel : candidates) {

@@ -93,7 +93,7 @@ public final class SparkPreprocess {
         input.stageAnnotation(local);
         Files.createDirectories(local);
         try {
-            return MsrVttDataset.open(local);
+            return job.settings().splits().apply(MsrVttDataset.open(local));
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(job.data().toString(), null, e.getReason());
         }
@@ -115,8 +115,13 @@ public final class SparkPreprocess {
             List<MsrVttVideo> videos = new ArrayList<>();
             List<MsrVttSentence> captions = new ArrayList<>();
             for (MsrVttClip c : s.videos()) {
-                videos.add(c.video());
-                captions.addAll(sentences.getOrDefault(c.videoId(), List.of()));
+                // The clip's split and captions under the run's scheme (the 1k-A test set has one caption each)
+                videos.add(c.video().withSplit(c.split()));
+                List<MsrVttSentence> own = sentences.getOrDefault(c.videoId(), List.of());
+                for (int k = 0; k < c.captions().size(); k++) {
+                    captions.add(new MsrVttSentence(c.captions().get(k), c.videoId(),
+                            k < own.size() ? own.get(k).senId() : k));
+                }
             }
             inputs.add(new ShardTask.Input(s.index(), new MsrVttAnnotations(Map.of(), videos, captions).toJson()));
         }

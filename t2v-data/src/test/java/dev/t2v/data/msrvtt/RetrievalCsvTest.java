@@ -51,7 +51,44 @@ class RetrievalCsvTest {
         Path csv = write("t.csv", "key,video_id,sentence\nret0,video1,hi\n");
         assertThatThrownBy(() -> RetrievalCsv.readJsfusion(csv))
                 .isInstanceOf(AnnotationFormatException.class)
-                .hasMessage(csv + ": line 1: expected the header key,vid_key,video_id,sentence, got key,video_id,sentence");
+                .hasMessage(csv + ": line 1: expected the header key,vid_key,video_id,sentence (separated by commas, "
+                        + "semicolons or tabs), got key,video_id,sentence (split on commas)");
+    }
+
+    @Test
+    void readsAJsfusionCopySeparatedBySemicolonsWithCrlf() throws IOException {
+        // As a published copy of MSRVTT_JSFUSION_test.csv: semicolons, CRLF, commas inside unquoted sentences
+        Path csv = write("MSRVTT_JSFUSION_test.csv", "key;vid_key;video_id;sentence\r\n"
+                + "ret0;msr7579;video7579;a girl, in a red top, puts a sweater on a dog\r\n"
+                + "ret1;msr7725;video7725;\"people sit; clapping\"\r\n");
+        var rows = RetrievalCsv.readJsfusion(csv);
+        assertThat(rows).containsExactly(
+                new JsfusionRow("ret0", "msr7579", "video7579", "a girl, in a red top, puts a sweater on a dog"),
+                new JsfusionRow("ret1", "msr7725", "video7725", "people sit; clapping"));
+    }
+
+    @Test
+    void readsTabSeparatedRetrievalFiles() throws IOException {
+        Path csv = write("t.tsv", "key\tvid_key\tvideo_id\tsentence\nret0\tmsr1\tvideo1\ta dog, running\n");
+        assertThat(RetrievalCsv.readJsfusion(csv)).extracting(JsfusionRow::sentence).containsExactly("a dog, running");
+        Path ids = write("ids.tsv", "video_id\tother\r\nvideo3\tx\r\n");
+        assertThat(RetrievalCsv.readVideoIds(ids)).containsExactly("video3");
+    }
+
+    @Test
+    void anUnknownDelimiterIsNamedInTheHeaderMessage() throws IOException {
+        Path csv = write("t.csv", "key|vid_key|video_id|sentence\r\nret0|msr1|video1|hi\r\n");
+        assertThatThrownBy(() -> RetrievalCsv.readJsfusion(csv))
+                .isInstanceOf(AnnotationFormatException.class)
+                .hasMessageContaining("got key|vid_key|video_id|sentence (split on commas)");
+    }
+
+    @Test
+    void aSemicolonRowWithTooManyFieldsNamesTheSemicolon() throws IOException {
+        Path csv = write("t.csv", "key;vid_key;video_id;sentence\nret0;msr1;video1;a; b\n");
+        assertThatThrownBy(() -> RetrievalCsv.readJsfusion(csv))
+                .hasMessage(csv + ": line 2: expected 4 fields like the header, got 5 (quote fields that contain "
+                        + "semicolons)");
     }
 
     @Test

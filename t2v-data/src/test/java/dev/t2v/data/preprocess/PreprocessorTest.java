@@ -15,9 +15,11 @@ import dev.t2v.data.encode.TextEncoders;
 import dev.t2v.data.fixtures.OnnxFixtures;
 import dev.t2v.data.manifest.DatasetFiles;
 import dev.t2v.data.manifest.DatasetInfo;
+import dev.t2v.data.manifest.LatentStats;
 import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.msrvtt.MsrVttDataset;
 import dev.t2v.data.msrvtt.Split;
+import dev.t2v.data.msrvtt.SplitSelection;
 import dev.t2v.data.video.FrameSampler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -113,6 +115,11 @@ class PreprocessorTest {
         assertThat(info.frames()).isEqualTo(8);
         assertThat(info.splits()).containsExactly("train", "validate", "test");
         assertThat(info.created()).isEqualTo("2026-01-02T03:04:05Z");
+        // The scaled latents' statistics over all 16 clips, measured from the shards, in the summary and dataset.json
+        assertThat(info.latents()).isNotNull().isEqualTo(referenceSummary.latents());
+        assertThat(info.latents().clips()).isEqualTo(16);
+        assertThat(info.latents().std()).isPositive();
+        assertThat(referenceSummary.describe()).contains("latents: mean ", "std ", "(over 16 clips)");
         // The encoders' files are recorded, so a model trained on the dataset can reopen them.
         assertThat(info.textModel()).isEqualTo(models.text().model().toAbsolutePath().normalize().toString());
         assertThat(info.textTokenizer()).isEqualTo(models.text().tokenizer().toAbsolutePath().normalize().toString());
@@ -279,15 +286,66 @@ class PreprocessorTest {
     }
 
     @Test
+    void theMeasuredLatentStatisticsAreThoseOfTheShardsLatents() throws IOException {
+        INDArray all = Safetensors.read(reference.resolve(DatasetFiles.shardTensors(0))).get(DatasetFiles.LATENTS);
+        LatentStats firstTwo = Preprocessor.measureLatents(OutputStore.local(reference), 3, 2);
+        double[] v = all.get(NDArrayIndex.interval(0, 2)).dup().castTo(DataType.DOUBLE).data().asDouble();
+        double mean = java.util.Arrays.stream(v).average().orElseThrow();
+        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElseThrow();
+        assertThat(firstTwo.clips()).isEqualTo(2);
+        assertThat(firstTwo.mean()).isCloseTo(mean, within(1e-9));
+        assertThat(firstTwo.std()).isCloseTo(Math.sqrt(var), within(1e-7));
+    }
+
+    @Test
+    void theNineKRetrievalSplitTakesTheCsvsVideosWithTheirSplitsAndJsfusionCaption() throws IOException {
+        // A copy of the set with retrieval CSVs: 9k-train lists two videos, the 1k-A test one (semicolons, CRLF)
+        Path root = tmp.resolve("retrieval");
+        copyTree(data, root);
+        List<String> ids = MsrVttDataset.open(data).clips().stream().map(c -> c.videoId()).sorted().toList();
+        Path ann = root.resolve("annotation");
+        Files.writeString(ann.resolve("MSRVTT_train.9k.csv"), "video_id\n" + ids.get(0) + "\n" + ids.get(1) + "\n");
+        Files.writeString(ann.resolve("MSRVTT_JSFUSION_test.csv"), "key;vid_key;video_id;sentence\r\n"
+                + "ret0;msr2;" + ids.get(2) + ";a shape, moving\r\n");
+        PreprocessConfig cfg = config(tmp.resolve("nine-k")).withSplits(SplitSelection.parse("9k-train,1k-a-test"));
+        cfg = new PreprocessConfig(root, cfg.out(), cfg.frames(), cfg.fps(), cfg.size(), cfg.clipsPerVideo(),
+                cfg.videosPerShard(), cfg.threads(), cfg.limit(), cfg.splits());
+
+        PreprocessSummary s = run(cfg);
+
+        assertThat(s.videosSelected()).isEqualTo(3);
+        assertThat(s.captions()).isEqualTo(20 + 20 + 1); // the test video keeps only its JSFUSION sentence
+        List<ManifestEntry> lines = manifest(cfg.out());
+        assertThat(lines).filteredOn(e -> e.videoId().equals(ids.get(2))).isNotEmpty()
+                .allMatch(e -> e.split().equals("test"));
+        assertThat(lines).filteredOn(e -> !e.videoId().equals(ids.get(2))).allMatch(e -> e.split().equals("train"));
+        assertThat(DatasetInfo.read(cfg.out().resolve(DatasetFiles.DATASET_JSON)).splits())
+                .containsExactly("9k-train", "1k-a-test");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void aMissingDataFolderOrAnnotationIsAClearError() throws IOException {
         Path nowhere = tmp.resolve("nowhere");
         PreprocessConfig missing = new PreprocessConfig(nowhere, tmp.resolve("o2"), 8, 8, 32, 2, 3, 1, 0,
-                EnumSet.allOf(Split.class));
+                SplitSelection.ALL);
         assertThatThrownBy(() -> run(missing)).isInstanceOf(IOException.class).hasMessageContaining(nowhere.toString())
                 .hasMessageContaining("not a directory");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         PreprocessConfig noAnnotation = new PreprocessConfig(empty, tmp.resolve("o3"), 8, 8, 32, 2, 3, 1, 0,
-                EnumSet.allOf(Split.class));
+                SplitSelection.ALL);
         assertThatThrownBy(() -> run(noAnnotation)).isInstanceOf(IOException.class)
                 .hasMessageContaining("no annotation found");
         assertThat(Files.exists(tmp.resolve("o3"))).isFalse();

@@ -10,7 +10,6 @@ import dev.t2v.data.encode.HfTokenizers;
 import dev.t2v.data.onnx.OnnxSession;
 import dev.t2v.data.onnx.OnnxTensors;
 import dev.t2v.data.video.Video;
-import dev.t2v.inference.Frames;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,16 +32,13 @@ import java.util.Set;
  * with projection {@code input_ids (+ attention_mask) [N,77]} to {@code text_embeds [N,E]}, and its
  * {@code tokenizer.json}.
  *
- * <p>Frames are resized so the shorter side is 224 (area averaging when shrinking, bilinear when growing),
- * centre-cropped to 224×224 and normalised with CLIP's mean and std. Prompts are padded to 77 tokens with the
+ * <p>Frames are preprocessed as CLIP was trained ({@link ClipPreprocess}: Pillow's antialiased bicubic resize of the
+ * short side to 224, the long side truncated, centre crop, CLIP's mean and std). Prompts are padded to 77 tokens with the
  * end-of-text id, as CLIP was trained; a longer prompt is cut and keeps its end-of-text token.
  */
 public final class ClipSim implements AutoCloseable {
-    public static final int IMAGE_SIZE = 224;
+    public static final int IMAGE_SIZE = ClipPreprocess.SIZE;
     public static final int CONTEXT = 77;
-    /** CLIP's pixel normalisation (OpenAI's training statistics), per RGB channel. */
-    public static final double[] MEAN = {0.48145466, 0.4578275, 0.40821073};
-    public static final double[] STD = {0.26862954, 0.26130258, 0.27577711};
     /** File names {@link #open(Path)} looks for, in order. */
     static final List<String> VISION_NAMES = List.of("clip_vision.onnx", "vision_model.onnx", "vision/model.onnx");
     static final List<String> TEXT_NAMES = List.of("clip_text.onnx", "text_model.onnx", "text/model.onnx");
@@ -204,17 +200,12 @@ public final class ClipSim implements AutoCloseable {
         return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
     }
 
-    /** CLIP's input for the frames: {@code [N,3,224,224]} row-major, resized, centre-cropped and normalised. */
+    /** CLIP's input for the frames: {@code [N,3,224,224]} row-major, by {@link ClipPreprocess#pixelValues}. */
     public static float[] pixelValues(List<BufferedImage> frames) {
-        int plane = IMAGE_SIZE * IMAGE_SIZE;
-        float[] out = new float[frames.size() * 3 * plane];
+        int image = 3 * IMAGE_SIZE * IMAGE_SIZE;
+        float[] out = new float[frames.size() * image];
         for (int i = 0; i < frames.size(); i++) {
-            float[] px = Frames.shorterSideThenCrop(Frames.planar(frames.get(i)), IMAGE_SIZE).data();
-            for (int c = 0; c < 3; c++) {
-                for (int j = 0; j < plane; j++) {
-                    out[(i * 3 + c) * plane + j] = (float) ((px[c * plane + j] / 255.0 - MEAN[c]) / STD[c]);
-                }
-            }
+            System.arraycopy(ClipPreprocess.pixelValues(frames.get(i)), 0, out, i * image, image);
         }
         return out;
     }

@@ -1,15 +1,16 @@
 package dev.t2v.inference;
 
-import dev.t2v.data.video.Video;
-
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Float-precision frame resampling for model inputs: planar RGB images {@code [3][h][w]} with values 0–255 in one
- * {@code float[]}, resized separably with area averaging on an axis that shrinks (no aliasing at large factors) and
- * pixel-centre-aligned bilinear interpolation on an axis that grows. Nothing is rounded to 8 bits in between.
+ * Float-precision image resampling for CLIP's input (CLIPSIM): planar RGB images {@code [3][h][w]} with values 0–255
+ * in one {@code float[]}, resized separably with area averaging on an axis that shrinks (no aliasing at large factors)
+ * and pixel-centre-aligned bilinear interpolation on an axis that grows. Nothing is rounded to 8 bits in between.
+ *
+ * <p>Not the path from a video to the denoiser's or the codec's input: that is {@code Video.toModelTensor}, shared
+ * with preprocessing.
  */
 public final class Frames {
     private Frames() {
@@ -106,12 +107,6 @@ public final class Frames {
         return crop(src, (src.height() - size) / 2, (src.width() - size) / 2, size, size);
     }
 
-    /** Centre-crops to a square, then resizes it to {@code size x size}. */
-    public static Planar squareResize(Planar src, int size) {
-        int side = Math.min(src.height(), src.width());
-        return resize(centreCrop(src, side), size, size);
-    }
-
     /** Resizes so that the shorter side is {@code size} (aspect kept, the other side rounded), then centre-crops. */
     public static Planar shorterSideThenCrop(Planar src, int size) {
         int h = src.height();
@@ -119,35 +114,6 @@ public final class Frames {
         int nh = h <= w ? size : Math.max(size, (int) Math.round((double) h * size / w));
         int nw = w < h ? size : Math.max(size, (int) Math.round((double) w * size / h));
         return centreCrop(resize(src, nh, nw), size);
-    }
-
-    /**
-     * {@code n} frames of {@code video}, square-resized to {@code size}, as a FLOAT {@code [n,3,size,size]} tensor in
-     * [-1, 1]. When the frame count differs, frame i is source frame {@code floor(i·F/n)} (nearest earlier in time), so
-     * the clip keeps its full duration.
-     */
-    public static org.nd4j.linalg.api.ndarray.INDArray toModelTensor(Video video, int n, int size) {
-        if (n < 1) {
-            throw new IllegalArgumentException("frame count must be >= 1, got " + n);
-        }
-        int f = video.frameCount();
-        int plane = 3 * size * size;
-        float[] data = new float[n * plane];
-        int lastSource = -1;
-        Planar last = null;
-        for (int i = 0; i < n; i++) {
-            int source = (int) ((long) i * f / n);
-            if (source != lastSource) {
-                last = squareResize(planar(video.frames().get(source)), size);
-                lastSource = source;
-            }
-            float[] px = last.data();
-            for (int j = 0; j < plane; j++) {
-                data[i * plane + j] = px[j] / 127.5f - 1f;
-            }
-        }
-        return org.nd4j.linalg.factory.Nd4j.create(data, new long[] {n, 3, size, size},
-                org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
     /**

@@ -44,16 +44,6 @@ public record Video(List<BufferedImage> frames, double fps) {
         Mp4Writer.DEFAULT.write(this, out);
     }
 
-    /** Writes a looping animated GIF atomically; see {@link GifWriter}. */
-    public void writeGif(Path out) throws IOException {
-        GifWriter.write(this, out);
-    }
-
-    /** Writes a PNG grid of the frames under the caption (null or blank: no caption), atomically. */
-    public void writeContactSheet(Path out, String caption) throws IOException {
-        ContactSheet.write(this, out, caption);
-    }
-
     public int width() {
         return frames.get(0).getWidth();
     }

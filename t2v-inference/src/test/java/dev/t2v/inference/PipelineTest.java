@@ -5,6 +5,7 @@ import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.TextEmbeddings;
 import dev.t2v.data.video.FrameSampler;
+import dev.t2v.data.video.TestPatterns;
 import dev.t2v.data.video.Video;
 import dev.t2v.data.video.VideoReader;
 import org.junit.jupiter.api.AfterAll;
@@ -17,8 +18,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -152,7 +151,7 @@ class PipelineTest {
 
     @Test
     void videoToVideoDenoisesFromPartWayAndStaysCloseToTheInitAtLowStrength() throws IOException {
-        Video init = movingSquare(6, 96, 80); // other size and frame count than the request: resized and resampled
+        Video init = TestPatterns.movingSquare(6, 96, 80); // other size and frame count than the request: resized and resampled
         List<String> events = new ArrayList<>();
         GenerationRequest.Builder b = request("a red square").sampler("ddim").steps(4).frames(4).guidanceScale(1);
         Video light = pipeline.generate(b.initVideo(init, 0.25).build(),
@@ -179,7 +178,7 @@ class PipelineTest {
         // One pixel path: the file sampled and resized the way preprocessing feeds the codec (FrameSampler, then
         // toTensor) is what the pipeline hands the codec for the same video decoded.
         Path mp4 = dir.resolve("init.mp4");
-        movingSquare(6, 96, 80).writeMp4(mp4);
+        TestPatterns.movingSquare(6, 96, 80).writeMp4(mp4);
         Video init;
         try (VideoReader reader = VideoReader.open(mp4)) {
             init = reader.readAll();
@@ -194,21 +193,6 @@ class PipelineTest {
             assertThat(pixels(back)).isEqualTo(pixels(roundTrip));
         }
         assertThatThrownBy(() -> pipeline.reconstruct(init, 0)).hasMessageContaining("frames must be >= 1");
-    }
-
-    static Video movingSquare(int frames, int width, int height) {
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = 0; i < frames; i++) {
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = img.createGraphics();
-            g.setColor(new Color(30, 40, 60));
-            g.fillRect(0, 0, width, height);
-            g.setColor(new Color(220, 40, 40));
-            g.fillRect(10 + 8 * i, 20, 30, 30);
-            g.dispose();
-            out.add(img);
-        }
-        return new Video(out, 8);
     }
 
     @Test

@@ -3,12 +3,7 @@ package dev.t2v.data.video;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +17,7 @@ class ModelTensorTest {
     @Test
     void aVideoReachesTheModelAsPreprocessingWouldEncodeIt() throws Exception {
         Path mp4 = dir.resolve("clip.mp4");
-        movingSquare(6, 96, 80).writeMp4(mp4);
+        TestPatterns.movingSquare(6, 96, 80).writeMp4(mp4);
         // Preprocessing (VideoEncoder): sample the file at the model's rate and size, then toTensor.
         INDArray preprocessed = new FrameSampler(6, 8, 0, 32).sample(mp4).toTensor();
         // Generation (video-to-video, reconstruct): the decoded video handed to the pipeline.
@@ -37,7 +32,7 @@ class ModelTensorTest {
 
     @Test
     void otherFrameCountsTakeTheNearestEarlierFrameAndKeepTheDuration() {
-        Video v = movingSquare(3, 40, 30);
+        Video v = TestPatterns.movingSquare(3, 40, 30);
         INDArray t = v.toModelTensor(5, 16); // frame i is source floor(i*3/5): 0, 0, 1, 1, 2
         INDArray each = v.toModelTensor(3, 16);
         int[] source = {0, 0, 1, 1, 2};
@@ -50,20 +45,5 @@ class ModelTensorTest {
                 .maxNumber().doubleValue()).isCloseTo(0x1e / 127.5 - 1, org.assertj.core.data.Offset.offset(1e-6));
         assertThatThrownBy(() -> v.toModelTensor(0, 16)).hasMessageContaining("frame count must be >= 1");
         assertThatThrownBy(() -> v.toModelTensor(2, 0)).hasMessageContaining("size must be >= 1");
-    }
-
-    private static Video movingSquare(int frames, int width, int height) {
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = 0; i < frames; i++) {
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = img.createGraphics();
-            g.setColor(new Color(30, 40, 60));
-            g.fillRect(0, 0, width, height);
-            g.setColor(new Color(220, 40, 40));
-            g.fillRect(10 + 8 * i, 20, 30, 30);
-            g.dispose();
-            out.add(img);
-        }
-        return new Video(out, 8);
     }
 }

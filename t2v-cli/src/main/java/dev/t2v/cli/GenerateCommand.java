@@ -10,6 +10,8 @@ import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.TextToVideoPipeline;
 import dev.t2v.inference.eval.Throughput;
 import dev.t2v.inference.eval.ThroughputMeter;
+import dev.t2v.inference.output.ContactSheet;
+import dev.t2v.inference.output.GifWriter;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -45,8 +47,8 @@ public final class GenerateCommand implements Command {
         void write(Video video, Path out, String caption) throws java.io.IOException {
             switch (this) {
                 case MP4 -> video.writeMp4(out);
-                case GIF -> video.writeGif(out);
-                case PNG -> video.writeContactSheet(out, caption);
+                case GIF -> GifWriter.write(video, out);
+                case PNG -> ContactSheet.write(video, out, caption);
             }
         }
     }

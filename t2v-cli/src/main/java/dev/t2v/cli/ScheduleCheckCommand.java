@@ -1,6 +1,6 @@
 package dev.t2v.cli;
 
-import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.train.dataset.TrainingBatch;
 import dev.t2v.train.ClipDatasetSource;
 import dev.t2v.train.Detectability;
 import dev.t2v.train.TrainingConfig;

@@ -4,7 +4,7 @@ import dev.t2v.core.model.Denoiser;
 import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.inference.bench.TrainStep;
 import dev.t2v.train.AdamW;
-import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.train.dataset.TrainingBatch;
 import dev.t2v.train.DiffusionLoss;
 import dev.t2v.train.Ema;
 import dev.t2v.train.OptimizerStep;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.data.encode.OnnxVae;
-import dev.t2v.data.manifest.ClipDataset;
-import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.train.dataset.ClipDataset;
+import dev.t2v.train.dataset.TrainingBatch;
 import dev.t2v.data.preprocess.PreprocessFixtures;
 import dev.t2v.train.codec.CodecArchitecture;
 import dev.t2v.train.codec.CodecInfo;

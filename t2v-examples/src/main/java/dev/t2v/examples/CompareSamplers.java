@@ -6,6 +6,7 @@ import dev.t2v.inference.DemoModel;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.ProgressListener;
 import dev.t2v.inference.TextToVideoPipeline;
+import dev.t2v.inference.output.ContactSheet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class CompareSamplers {
                 Video video = pipeline.generate(request, ProgressListener.NONE);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Path sheet = outDir.resolve(run.sampler() + "-" + run.steps() + ".png");
-                video.writeContactSheet(sheet, prompt + " (" + run.sampler() + ", " + run.steps() + " steps)");
+                ContactSheet.write(video, sheet, prompt + " (" + run.sampler() + ", " + run.steps() + " steps)");
                 results.add(new Result(run, seconds, sheet));
             }
         }

@@ -3,9 +3,9 @@ package dev.t2v.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.t2v.data.video.ContactSheet;
 import dev.t2v.examples.CompareSamplers.Result;
 import dev.t2v.examples.CompareSamplers.Run;
+import dev.t2v.inference.output.ContactSheet;
 import dev.t2v.inference.TinyBundle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

@@ -377,7 +377,7 @@ public final class TextToVideoPipeline implements VideoGenerator, AutoCloseable 
     /** The init video resized to the model's frame size, {@code frames} long, encoded: {@code [1,F,C,h,w]}. */
     private INDArray encodeVideo(Video video, int frames) {
         DenoiserConfig cfg = denoiser.config();
-        INDArray pixels = Frames.toModelTensor(video, frames, frameSize()); // [F,3,S,S]
+        INDArray pixels = video.toModelTensor(frames, frameSize()); // [F,3,S,S], resized as preprocessing does
         List<INDArray> parts = new ArrayList<>();
         for (int start = 0; start < frames; start += options.decodeChunk()) {
             int end = Math.min(frames, start + options.decodeChunk());

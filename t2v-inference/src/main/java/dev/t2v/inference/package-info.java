@@ -16,8 +16,9 @@
  *       FreeNoise ({@link dev.t2v.inference.LongVideoNoise#FREENOISE}, the default): later frames reuse shuffled noise
  *       of the window before, which keeps far-apart windows in one scene. Windows and branches share batches up to
  *       {@link dev.t2v.inference.PipelineOptions#maxBatch()}.</li>
- *   <li><b>Video-to-video.</b> With an init video (SDEdit), the video is square-cropped, resized to the model's frame
- *       size, resampled to the requested frame count, encoded, noised to the first timestep of
+ *   <li><b>Video-to-video.</b> With an init video (SDEdit), the video is resampled to the requested frame count,
+ *       square-cropped and resized to the model's frame size exactly as preprocessing resizes training clips
+ *       ({@link dev.t2v.data.video.Video#toModelTensor}), encoded, noised to the first timestep of
  *       {@code timestepsForStrength(strength)} and denoised from there.</li>
  *   <li><b>Determinism.</b> Every draw comes from a {@link java.util.SplittableRandom} seeded with the request's seed
  *       (the scheduler's seed, the initial noise and the FreeNoise shuffle are separate splits): the same request gives
@@ -27,6 +28,7 @@
  *       Runtime on an export of the same weights), opened by {@link dev.t2v.inference.DenoiserBackends}.</li>
  * </ul>
  *
- * Evaluation (CLIPSIM, the synthetic adherence suite, throughput) is in {@link dev.t2v.inference.eval}.
+ * Evaluation (CLIPSIM, the synthetic adherence suite, throughput) is in {@link dev.t2v.inference.eval}; GIF and
+ * contact-sheet outputs in {@link dev.t2v.inference.output}.
  */
 package dev.t2v.inference;

@@ -4,13 +4,12 @@ import dev.t2v.core.bundle.BundleInfo;
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.core.io.JsonRecords;
 import dev.t2v.data.synthetic.Colour;
-import dev.t2v.data.synthetic.ShapeDetection;
-import dev.t2v.data.synthetic.ShapeDetector;
 import dev.t2v.data.video.Video;
-import org.junit.jupiter.api.Test;
-
+import dev.t2v.inference.eval.synthetic.ShapeDetection;
+import dev.t2v.inference.eval.synthetic.ShapeDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

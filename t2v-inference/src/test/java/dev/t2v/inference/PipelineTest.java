@@ -4,7 +4,10 @@ import dev.t2v.core.model.Denoiser;
 import dev.t2v.core.diffusion.GuidanceInterval;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.TextEmbeddings;
+import dev.t2v.data.video.FrameSampler;
+import dev.t2v.data.video.TestPatterns;
 import dev.t2v.data.video.Video;
+import dev.t2v.data.video.VideoReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,10 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class PipelineTest {
 
     @Test
     void videoToVideoDenoisesFromPartWayAndStaysCloseToTheInitAtLowStrength() throws IOException {
-        Video init = movingSquare(6, 96, 80); // other size and frame count than the request: resized and resampled
+        Video init = TestPatterns.movingSquare(6, 96, 80); // other size and frame count than the request: resized and resampled
         List<String> events = new ArrayList<>();
         GenerationRequest.Builder b = request("a red square").sampler("ddim").steps(4).frames(4).guidanceScale(1);
         Video light = pipeline.generate(b.initVideo(init, 0.25).build(),
@@ -163,7 +163,7 @@ class PipelineTest {
         // codec's own round trip of the init video, far closer to it than a generation from pure noise.
         Video roundTrip;
         try (var codec = TinyModel.codec(files)) {
-            INDArray px = Frames.toModelTensor(init, 4, 64);
+            INDArray px = init.toModelTensor(4, 64);
             roundTrip = Video.fromTensor(codec.decode(codec.encode(px)), 8);
         }
         Video fromNoise = pipeline.generate(b.initVideo(null, 1).build(), null);
@@ -174,59 +174,25 @@ class PipelineTest {
     }
 
     @Test
-    void reconstructIsTheCodecsRoundTripOfTheResizedVideo() throws IOException {
-        Video init = movingSquare(6, 96, 80);
-        Video back = pipeline.reconstruct(init, 4);
-        assertThat(back.frameCount()).isEqualTo(4);
+    void reconstructIsTheCodecsRoundTripOfTheClipAsPreprocessingEncodesIt() throws IOException {
+        // One pixel path: the file sampled and resized the way preprocessing feeds the codec (FrameSampler, then
+        // toTensor) is what the pipeline hands the codec for the same video decoded.
+        Path mp4 = dir.resolve("init.mp4");
+        TestPatterns.movingSquare(6, 96, 80).writeMp4(mp4);
+        Video init;
+        try (VideoReader reader = VideoReader.open(mp4)) {
+            init = reader.readAll();
+        }
+        Video back = pipeline.reconstruct(init, 6);
+        assertThat(back.frameCount()).isEqualTo(6);
         assertThat(back.width()).isEqualTo(64).isEqualTo(back.height());
         assertThat(back.fps()).isEqualTo(init.fps());
         try (var codec = TinyModel.codec(files)) {
-            INDArray px = Frames.toModelTensor(init, 4, 64);
+            INDArray px = new FrameSampler(6, 8, 0, 64).sample(mp4).toTensor();
             Video roundTrip = Video.fromTensor(codec.decode(codec.encode(px)), 8);
             assertThat(pixels(back)).isEqualTo(pixels(roundTrip));
         }
         assertThatThrownBy(() -> pipeline.reconstruct(init, 0)).hasMessageContaining("frames must be >= 1");
     }
 
-    static Video movingSquare(int frames, int width, int height) {
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = 0; i < frames; i++) {
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = img.createGraphics();
-            g.setColor(new Color(30, 40, 60));
-            g.fillRect(0, 0, width, height);
-            g.setColor(new Color(220, 40, 40));
-            g.fillRect(10 + 8 * i, 20, 30, 30);
-            g.dispose();
-            out.add(img);
-        }
-        return new Video(out, 8);
-    }
-
-    @Test
-    void frameResamplingKeepsConstantImagesConstantAndAveragesWhenShrinking() {
-        BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
-        int[] row = {0x000000, 0xffffff, 0x000000, 0xffffff};
-        img.setRGB(0, 0, 4, 1, row, 0, 4);
-        img.setRGB(0, 1, 4, 1, row, 0, 4);
-        Frames.Planar half = Frames.resize(Frames.planar(img), 1, 2);
-        assertThat(half.data()).containsOnly(127.5f);
-        BufferedImage flat = new BufferedImage(30, 20, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 20; y++) {
-            for (int x = 0; x < 30; x++) {
-                flat.setRGB(x, y, 0x336699);
-            }
-        }
-        Frames.Planar up = Frames.shorterSideThenCrop(Frames.planar(flat), 224);
-        assertThat(up.height()).isEqualTo(224);
-        assertThat(up.width()).isEqualTo(224);
-        float[] d = up.data();
-        assertThat(d[0]).isCloseTo(0x33, org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(d[224 * 224 + 500]).isCloseTo(0x66, org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(d[2 * 224 * 224 + 224 * 224 - 1]).isCloseTo(0x99, org.assertj.core.data.Offset.offset(1e-3f));
-        INDArray t = Frames.toModelTensor(new Video(List.of(flat, flat, flat), 8), 5, 8);
-        assertThat(t.shape()).containsExactly(5, 3, 8, 8);
-        assertThat(t.get(NDArrayIndex.all(), NDArrayIndex.point(0)).maxNumber().doubleValue())
-                .isCloseTo(0x33 / 127.5 - 1, org.assertj.core.data.Offset.offset(1e-5));
-    }
 }

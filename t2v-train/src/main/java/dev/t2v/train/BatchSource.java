@@ -1,7 +1,7 @@
 package dev.t2v.train;
 
-import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.train.dataset.TrainingBatch;
 
 /**
  * Where the trainer's clips come from: a stateless, deterministic batch function, so that the {@code (epoch,

@@ -1,8 +1,8 @@
 package dev.t2v.train;
 
 import dev.t2v.core.bundle.NullTextEmbedding;
-import dev.t2v.data.manifest.ClipDataset;
-import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.train.dataset.ClipDataset;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;

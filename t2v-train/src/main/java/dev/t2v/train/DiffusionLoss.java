@@ -1,13 +1,13 @@
 package dev.t2v.train;
 
-import dev.t2v.core.model.QuietGradients;
-import dev.t2v.data.manifest.TrainingBatch;
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.diffusion.TrainingTargets;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.core.model.QuietGradients;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

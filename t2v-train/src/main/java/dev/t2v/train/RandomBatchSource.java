@@ -1,7 +1,7 @@
 package dev.t2v.train;
 
-import dev.t2v.data.manifest.TrainingBatch;
 import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

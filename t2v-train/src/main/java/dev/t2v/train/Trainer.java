@@ -1,15 +1,15 @@
 package dev.t2v.train;
 
-import dev.t2v.data.manifest.TrainingBatch;
-import dev.t2v.core.io.AtomicFiles;
-import dev.t2v.core.config.DenoiserConfig;
-import dev.t2v.core.io.Safetensors;
-import dev.t2v.core.model.Denoiser;
-import dev.t2v.core.util.ProgressBar;
 import dev.t2v.core.bundle.BundleInfo;
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.core.bundle.Provenance;
 import dev.t2v.core.bundle.SamplingDefaults;
+import dev.t2v.core.config.DenoiserConfig;
+import dev.t2v.core.io.AtomicFiles;
+import dev.t2v.core.io.Safetensors;
+import dev.t2v.core.model.Denoiser;
+import dev.t2v.core.util.ProgressBar;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,11 @@
 package dev.t2v.train;
 
-import dev.t2v.data.manifest.TrainingBatch;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.config.SchedulerConfig;
 import dev.t2v.core.diffusion.TimestepSampling;
 import dev.t2v.core.model.Denoiser;
-import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +13,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class DiffusionLossTest {
     private static final long SEED = 5;

@@ -1,12 +1,9 @@
 package dev.t2v.train;
 
-import dev.t2v.data.manifest.TrainingBatch;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.t2v.core.io.Safetensors;
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.core.bundle.NullTextEmbedding;
+import dev.t2v.core.io.Safetensors;
+import dev.t2v.train.dataset.TrainingBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Non-finite steps are skipped without touching the weights; a run of them stops training. */
 class TrainerGuardTest {

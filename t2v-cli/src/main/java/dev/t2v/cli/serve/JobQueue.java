@@ -4,6 +4,8 @@ import dev.t2v.data.video.Video;
 import dev.t2v.inference.GenerationDefaults;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.VideoGenerator;
+import dev.t2v.inference.output.ContactSheet;
+import dev.t2v.inference.output.GifWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -220,8 +222,8 @@ final class JobQueue implements AutoCloseable {
             Path p = job.dir().resolve(order[i].fileName());
             try {
                 switch (order[i]) {
-                    case GIF -> video.writeGif(p);
-                    case SHEET -> video.writeContactSheet(p, job.request().prompt());
+                    case GIF -> GifWriter.write(video, p);
+                    case SHEET -> ContactSheet.write(video, p, job.request().prompt());
                     case MP4 -> video.writeMp4(p);
                 }
             } catch (IOException | UncheckedIOException | IllegalArgumentException e) {

@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Caption writer for the moving-shapes set: varied templates and synonyms, every caption naming the colour, the
- * shape and the direction (checked by {@link PromptParser} in the tests). The first caption of a clip is always the
+ * shape and the direction (checked by the tests' PromptParser). The first caption of a clip is always the
  * canonical prompt ("a red circle moving right"), the form used at inference.
  */
 public final class Captions {

@@ -29,11 +29,6 @@ public enum Colour {
         return rgb;
     }
 
-    /** Hue of {@link #rgb()} in degrees [0, 360). */
-    public double hue() {
-        return Hsv.of(rgb).hue();
-    }
-
     /** The canonical word: {@code red}, {@code yellow}, ... */
     public String word() {
         return synonyms.get(0);

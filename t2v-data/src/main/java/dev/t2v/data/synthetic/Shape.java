@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The shapes of the moving-shapes set. Squares are axis-aligned and triangles point up, so each shape has a fixed
- * fill ratio (area over bounding-box area) that the {@link ShapeDetector} reads back: circle π/4, square 1,
+ * fill ratio (area over bounding-box area) that the evaluation's shape detector reads back: circle π/4, square 1,
  * triangle 1/2.
  */
 public enum Shape {

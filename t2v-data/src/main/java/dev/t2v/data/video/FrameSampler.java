@@ -1,12 +1,7 @@
 package dev.t2v.data.video;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Samples a fixed-length square clip from a video: {@code frames} frames at {@code fps} starting {@code startSeconds}
@@ -66,14 +61,7 @@ public record FrameSampler(int frames, double fps, double startSeconds, int size
 
     public Video sample(VideoReader reader) throws VideoDecodeException {
         int[] indices = sourceIndices(reader.frameTimes(), reader.info().durationSeconds(), reader.file());
-        List<BufferedImage> decoded = reader.readFrames(indices);
-        // Repeated source frames are resized once and shared.
-        Map<BufferedImage, BufferedImage> resized = new IdentityHashMap<>();
-        List<BufferedImage> out = new ArrayList<>(decoded.size());
-        for (BufferedImage img : decoded) {
-            out.add(resized.computeIfAbsent(img, i -> Resize.centreCropSquare(i, size)));
-        }
-        return new Video(out, fps);
+        return Video.squareResized(reader.readFrames(indices), fps, size);
     }
 
     /**

@@ -4,7 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,16 +44,6 @@ public record Video(List<BufferedImage> frames, double fps) {
         Mp4Writer.DEFAULT.write(this, out);
     }
 
-    /** Writes a looping animated GIF atomically; see {@link GifWriter}. */
-    public void writeGif(Path out) throws IOException {
-        GifWriter.write(this, out);
-    }
-
-    /** Writes a PNG grid of the frames under the caption (null or blank: no caption), atomically. */
-    public void writeContactSheet(Path out, String caption) throws IOException {
-        ContactSheet.write(this, out, caption);
-    }
-
     public int width() {
         return frames.get(0).getWidth();
     }
@@ -87,6 +79,40 @@ public record Video(List<BufferedImage> frames, double fps) {
             }
         }
         return Nd4j.create(data, new long[] {f, 3, h, w}, DataType.FLOAT);
+    }
+
+    /**
+     * What a model sees of this video: {@code n} frames, each centre-cropped to a square and resized to
+     * {@code size x size} exactly as preprocessing resizes training clips ({@link FrameSampler}), then
+     * {@link #toTensor()}: FLOAT {@code [n,3,size,size]} in [-1, 1]. When the frame count differs, frame i is source
+     * frame {@code floor(i·F/n)} (nearest earlier in time), so the clip keeps its full duration.
+     */
+    public INDArray toModelTensor(int n, int size) {
+        if (n < 1) {
+            throw new IllegalArgumentException("frame count must be >= 1, got " + n);
+        }
+        List<BufferedImage> picked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            picked.add(frames.get((int) ((long) i * frameCount() / n)));
+        }
+        return squareResized(picked, fps, size).toTensor();
+    }
+
+    /**
+     * The one resize from video pixels to a model's input, shared by preprocessing ({@link FrameSampler}) and
+     * generation ({@link #toModelTensor}) so the two cannot drift apart: each frame centre-cropped to a square and
+     * resized to {@code size x size} ({@link Resize}); a frame that repeats is resized once and shared.
+     */
+    static Video squareResized(List<BufferedImage> frames, double fps, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be >= 1, got " + size);
+        }
+        Map<BufferedImage, BufferedImage> resized = new IdentityHashMap<>();
+        List<BufferedImage> out = new ArrayList<>(frames.size());
+        for (BufferedImage img : frames) {
+            out.add(resized.computeIfAbsent(img, i -> Resize.centreCropSquare(i, size)));
+        }
+        return new Video(out, fps);
     }
 
     /** The inverse of {@link #toTensor()}: values are clamped to [-1, 1] and rounded to 8 bits. */

@@ -1,5 +1,7 @@
 package dev.t2v.data.video;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,5 +50,21 @@ public final class TestPatterns {
         int r = x * 255 / Math.max(1, w - 1);
         int b = (y - 2 * h / 3) * 255 / Math.max(1, h - 2 * h / 3 - 1);
         return (r << 16) | (128 << 8) | b;
+    }
+
+    /** A red 30-pixel square moving right by 8 pixels a frame on a dark blue background, at 8 fps. */
+    public static Video movingSquare(int frames, int width, int height) {
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setColor(new Color(30, 40, 60));
+            g.fillRect(0, 0, width, height);
+            g.setColor(new Color(220, 40, 40));
+            g.fillRect(10 + 8 * i, 20, 30, 30);
+            g.dispose();
+            out.add(img);
+        }
+        return new Video(out, 8);
     }
 }

@@ -79,7 +79,7 @@ public final class Benchmark {
         }
     }
 
-    /** The batch size a preset is timed at: the demo batch 8; one sample for the big presets. */
+    /** The batch size a preset is timed at: 8 for tiny and demo (demo's training batch), 2 for small, 1 above. */
     public static int batchFor(String preset) {
         return switch (preset) {
             case "tiny", "demo" -> 8;

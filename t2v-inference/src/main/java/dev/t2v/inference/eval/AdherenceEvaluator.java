@@ -1,15 +1,14 @@
 package dev.t2v.inference.eval;
 
-import dev.t2v.data.synthetic.Adherence;
-import dev.t2v.data.synthetic.AdherenceReport;
-import dev.t2v.data.synthetic.GroundTruth;
 import dev.t2v.data.synthetic.PromptSpec;
-import dev.t2v.data.synthetic.ShapeDetector;
 import dev.t2v.data.video.Video;
 import dev.t2v.inference.GenerationRequest;
 import dev.t2v.inference.ProgressListener;
 import dev.t2v.inference.VideoGenerator;
-
+import dev.t2v.inference.eval.synthetic.Adherence;
+import dev.t2v.inference.eval.synthetic.AdherenceReport;
+import dev.t2v.inference.eval.synthetic.GroundTruth;
+import dev.t2v.inference.eval.synthetic.ShapeDetector;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;

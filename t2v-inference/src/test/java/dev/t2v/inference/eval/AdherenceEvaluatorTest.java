@@ -1,6 +1,5 @@
 package dev.t2v.inference.eval;
 
-import dev.t2v.data.synthetic.AdherenceReport;
 import dev.t2v.data.synthetic.Colour;
 import dev.t2v.data.synthetic.Combo;
 import dev.t2v.data.synthetic.Direction;
@@ -10,15 +9,15 @@ import dev.t2v.data.video.Video;
 import dev.t2v.inference.PipelineOptions;
 import dev.t2v.inference.TextToVideoPipeline;
 import dev.t2v.inference.TinyModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.t2v.inference.eval.synthetic.AdherenceReport;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,11 +1,13 @@
-package dev.t2v.data.preprocess;
+package dev.t2v.train.dataset;
 
 import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoders;
 import dev.t2v.data.fixtures.OnnxFixtures;
-import dev.t2v.data.manifest.ClipDataset;
+import dev.t2v.data.preprocess.PreprocessConfig;
+import dev.t2v.data.preprocess.PreprocessSummary;
+import dev.t2v.data.preprocess.Preprocessor;
 import dev.t2v.data.synthetic.SyntheticSet;
 import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.data.video.VideoReader;
@@ -22,9 +24,9 @@ import java.util.Set;
  * (clips/min) with the default MiniLM text encoder and the tiny VAE fixture, shard bytes per clip, and
  * {@link ClipDataset#batch} speed. Not a test; run it by hand from the repository root:
  * <pre>
- * mvn -B -o -q -pl t2v-data -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java -cp t2v-data/target/test-classes:t2v-data/target/classes:$(cat /tmp/cp.txt) \
- *     dev.t2v.data.preprocess.PreprocessThroughput [videos=48] [threads=2]
+ * mvn -B -o -q -pl t2v-train -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java -cp t2v-train/target/test-classes:t2v-train/target/classes:$(cat /tmp/cp.txt) \
+ *     dev.t2v.train.dataset.PreprocessThroughput [videos=48] [threads=2]
  * </pre>
  * The set is {@code t2v synth}'s default geometry: 128x128, 16 frames at 8 fps, so two 8-frame windows per video.
  */

@@ -1,4 +1,4 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;

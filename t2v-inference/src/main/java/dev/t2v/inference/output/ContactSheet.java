@@ -1,6 +1,7 @@
-package dev.t2v.data.video;
+package dev.t2v.inference.output;
 
 import dev.t2v.core.io.AtomicFiles;
+import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,7 +152,7 @@ public final class ContactSheet {
     private static byte[] loadGlyphs() {
         try (InputStream in = ContactSheet.class.getResourceAsStream("glyphs-8x17.png")) {
             if (in == null) {
-                throw new IllegalStateException("resource dev/t2v/data/video/glyphs-8x17.png is missing from the jar");
+                throw new IllegalStateException("resource dev/t2v/inference/output/glyphs-8x17.png is missing from the jar");
             }
             BufferedImage strip = ImageIO.read(in);
             int w = (LAST_GLYPH - FIRST_GLYPH + 1) * GLYPH_W;

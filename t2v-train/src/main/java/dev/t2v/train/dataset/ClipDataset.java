@@ -1,7 +1,10 @@
-package dev.t2v.data.manifest;
+package dev.t2v.train.dataset;
 
 import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.core.io.Safetensors;
+import dev.t2v.data.manifest.DatasetFiles;
+import dev.t2v.data.manifest.DatasetInfo;
+import dev.t2v.data.manifest.ManifestEntry;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,9 +1,11 @@
-package dev.t2v.data.manifest;
+package dev.t2v.train.dataset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.t2v.core.io.Safetensors;
+import dev.t2v.data.manifest.DatasetFiles;
+import dev.t2v.data.manifest.DatasetInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

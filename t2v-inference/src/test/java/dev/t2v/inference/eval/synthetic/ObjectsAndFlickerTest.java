@@ -1,8 +1,12 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.t2v.data.synthetic.Direction;
+import dev.t2v.data.synthetic.PlannedClip;
+import dev.t2v.data.synthetic.SyntheticSet;
+import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

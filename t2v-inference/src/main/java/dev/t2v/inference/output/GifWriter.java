@@ -1,6 +1,7 @@
-package dev.t2v.data.video;
+package dev.t2v.inference.output;
 
 import dev.t2v.core.io.AtomicFiles;
+import dev.t2v.data.video.Video;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Maps a free prompt ("a crimson disc slides to the right") to the attributes it names, using the captions'
  * vocabulary plus a few common extras. An attribute that is not named, or named twice with different values
- * ("a red or blue circle"), comes back empty.
+ * ("a red or blue circle"), comes back empty. The tests' oracle that captions and paraphrases name (or avoid naming)
+ * what they should; nothing in the main code parses prompts.
  */
 public final class PromptParser {
     /** Multi-word direction phrases, matched before single words ("from left to right" names right, not left). */

@@ -1,4 +1,4 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 /** Hue (degrees), saturation and value (both [0, 1]) of an RGB colour. */
 record Hsv(double hue, double saturation, double value) {

@@ -1,5 +1,9 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
+import dev.t2v.data.synthetic.Colour;
+import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.Direction;
+import dev.t2v.data.synthetic.Shape;
 import java.util.Objects;
 import java.util.Optional;
 

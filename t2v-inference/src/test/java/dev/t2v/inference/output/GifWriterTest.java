@@ -1,7 +1,11 @@
-package dev.t2v.data.video;
+package dev.t2v.inference.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.t2v.data.video.Ffmpeg;
+import dev.t2v.data.video.ImageMetrics;
+import dev.t2v.data.video.TestPatterns;
+import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +27,7 @@ class GifWriterTest {
     void imageIoReadsBackEveryFrameWithLoopAndDelays() throws IOException {
         Video video = TestPatterns.barsGradientsSquare(40, 30, 10, 8);
         Path gif = dir.resolve("clip.gif");
-        video.writeGif(gif);
+        GifWriter.write(video, gif);
 
         int totalDelay = 0;
         try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
@@ -63,7 +67,7 @@ class GifWriterTest {
     void ffprobeReadsTheGif() throws IOException {
         Ffmpeg.assumeAvailable();
         Path gif = dir.resolve("probe.gif");
-        TestPatterns.barsGradientsSquare(32, 24, 6, 10).writeGif(gif);
+        GifWriter.write(TestPatterns.barsGradientsSquare(32, 24, 6, 10), gif);
 
         assertThat(Ffmpeg.probe(gif)).containsEntry("exit", "0").containsEntry("errors", "")
                 .containsEntry("codec_name", "gif").containsEntry("nb_read_frames", "6")
@@ -74,7 +78,7 @@ class GifWriterTest {
     void writeLeavesOnlyTheTargetFile() throws IOException {
         Path gif = dir.resolve("only.gif");
         Files.writeString(gif, "previous");
-        TestPatterns.barsGradientsSquare(16, 16, 2, 5).writeGif(gif);
+        GifWriter.write(TestPatterns.barsGradientsSquare(16, 16, 2, 5), gif);
 
         assertThat(ImageIO.read(gif.toFile())).isNotNull();
         try (Stream<Path> files = Files.list(dir)) {

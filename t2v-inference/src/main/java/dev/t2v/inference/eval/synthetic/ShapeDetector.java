@@ -1,5 +1,8 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
+import dev.t2v.data.synthetic.Colour;
+import dev.t2v.data.synthetic.Direction;
+import dev.t2v.data.synthetic.Shape;
 import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -183,7 +186,7 @@ public final class ShapeDetector {
             double best = Double.MAX_VALUE;
             double second = Double.MAX_VALUE;
             for (Colour c : Colour.values()) {
-                double dist = Hsv.hueDistance(hsv.hue(), c.hue());
+                double dist = Hsv.hueDistance(hsv.hue(), Hsv.of(c.rgb()).hue());
                 if (dist < best) {
                     second = best;
                     best = dist;

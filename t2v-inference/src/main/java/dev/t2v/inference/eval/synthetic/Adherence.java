@@ -1,5 +1,6 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
+import dev.t2v.data.synthetic.PromptSpec;
 import dev.t2v.data.video.Video;
 import java.util.ArrayList;
 import java.util.List;

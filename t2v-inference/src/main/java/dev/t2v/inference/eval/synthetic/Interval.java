@@ -1,4 +1,4 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import java.util.Arrays;
 import java.util.Locale;

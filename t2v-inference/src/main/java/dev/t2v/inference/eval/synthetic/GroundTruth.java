@@ -1,7 +1,10 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.msrvtt.MsrVttDataset;
+import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.PromptSpec;
+import dev.t2v.data.synthetic.SyntheticLabel;
 import dev.t2v.data.video.FrameSampler;
 import dev.t2v.data.video.Video;
 import dev.t2v.data.video.VideoReader;

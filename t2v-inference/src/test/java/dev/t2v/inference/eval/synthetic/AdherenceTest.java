@@ -1,8 +1,15 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.t2v.data.synthetic.ClipParams;
+import dev.t2v.data.synthetic.Colour;
+import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.Direction;
+import dev.t2v.data.synthetic.PromptSpec;
+import dev.t2v.data.synthetic.Shape;
+import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.data.video.Video;
 import java.util.List;
 import java.util.SplittableRandom;

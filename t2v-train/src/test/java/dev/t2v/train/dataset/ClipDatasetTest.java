@@ -1,12 +1,14 @@
-package dev.t2v.data.manifest;
+package dev.t2v.train.dataset;
 
-import dev.t2v.core.bundle.NullTextEmbedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.t2v.core.bundle.NullTextEmbedding;
 import dev.t2v.core.io.Safetensors;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
+import dev.t2v.data.manifest.DatasetFiles;
+import dev.t2v.data.manifest.ManifestEntry;
 import dev.t2v.data.preprocess.PreprocessConfig;
 import dev.t2v.data.preprocess.PreprocessFixtures;
 import dev.t2v.data.preprocess.Preprocessor;

@@ -1,7 +1,12 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.t2v.data.synthetic.ClipParams;
+import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.PlannedClip;
+import dev.t2v.data.synthetic.SyntheticSet;
+import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.data.video.Mp4Writer;
 import dev.t2v.data.video.Video;
 import dev.t2v.data.video.VideoReader;

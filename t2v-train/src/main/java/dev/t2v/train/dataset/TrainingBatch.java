@@ -1,4 +1,4 @@
-package dev.t2v.data.manifest;
+package dev.t2v.train.dataset;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,15 @@
-package dev.t2v.data.synthetic;
+package dev.t2v.inference.eval.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.t2v.core.util.ProgressBar;
+import dev.t2v.data.synthetic.ClipStyle;
+import dev.t2v.data.synthetic.Combo;
+import dev.t2v.data.synthetic.PlannedClip;
+import dev.t2v.data.synthetic.PromptSpec;
+import dev.t2v.data.synthetic.SyntheticSet;
+import dev.t2v.data.synthetic.SyntheticSpec;
 import dev.t2v.data.video.Video;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
-package dev.t2v.data.video;
+package dev.t2v.inference.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.t2v.data.video.Video;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ContactSheetTest {
     void sheetHasGridDimensionsAndFramePixelsLandInTheirTiles() throws IOException {
         Video video = numberedFrames(5, 20, 10);
         Path png = dir.resolve("sheet.png");
-        video.writeContactSheet(png, "red cat"); // 7 characters fit in 68 pixels
+        ContactSheet.write(video, png, "red cat"); // 7 characters fit in 68 pixels
 
         BufferedImage sheet = ImageIO.read(png.toFile());
         // 5 frames -> 3 columns x 2 rows of 20x10 tiles with 2-pixel gaps, under one caption line.
@@ -82,7 +83,7 @@ class ContactSheetTest {
     @Test
     void writeIsAtomic() throws IOException {
         Path png = dir.resolve("s.png");
-        numberedFrames(2, 8, 8).writeContactSheet(png, null);
+        ContactSheet.write(numberedFrames(2, 8, 8), png, null);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(png);
         }

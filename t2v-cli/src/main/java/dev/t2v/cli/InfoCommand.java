@@ -2,7 +2,7 @@ package dev.t2v.cli;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import dev.t2v.data.encode.ResourceCache;
+import dev.t2v.core.io.ResourceCache;
 import dev.t2v.inference.DemoModel;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.t2v.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.t2v.data.encode.ResourceCache;
+import dev.t2v.core.io.ResourceCache;
 import dev.t2v.inference.DemoModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

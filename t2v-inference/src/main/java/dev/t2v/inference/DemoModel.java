@@ -1,7 +1,7 @@
 package dev.t2v.inference;
 
-import dev.t2v.data.encode.ResourceCache;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ResourceCache;
+import dev.t2v.core.io.ModelFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ModelFiles;
 import dev.t2v.data.onnx.OnnxModelException;
 import dev.t2v.data.onnx.OnnxSession;
 import dev.t2v.data.onnx.OnnxTensors;

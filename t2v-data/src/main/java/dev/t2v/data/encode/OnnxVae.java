@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ModelFiles;
 import dev.t2v.data.onnx.OnnxModelException;
 import dev.t2v.data.onnx.OnnxSession;
 import dev.t2v.data.onnx.OnnxTensors;

@@ -1,5 +1,6 @@
 package dev.t2v.data.encode;
 
+import dev.t2v.core.io.ResourceCache;
 import java.io.IOException;
 import java.nio.file.Path;
 

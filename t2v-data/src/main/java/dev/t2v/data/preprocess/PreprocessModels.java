@@ -3,7 +3,7 @@ package dev.t2v.data.preprocess;
 import dev.t2v.data.encode.LatentCodec;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
-import dev.t2v.data.encode.ResourceCache;
+import dev.t2v.core.io.ResourceCache;
 import dev.t2v.data.encode.TextEncoder;
 import dev.t2v.data.encode.TextEncoders;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.t2v.data.spark;
 
 import dev.t2v.data.encode.LatentCodec;
-import dev.t2v.data.encode.ResourceCache;
+import dev.t2v.core.io.ResourceCache;
 import dev.t2v.data.encode.TextEncoder;
 import java.io.IOException;
 import java.nio.file.Files;

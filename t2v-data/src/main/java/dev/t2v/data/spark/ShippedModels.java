@@ -3,7 +3,7 @@ package dev.t2v.data.spark;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.encode.TextEncoder;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ModelFiles;
 import dev.t2v.data.preprocess.PreprocessModels;
 import java.io.IOException;
 import java.io.Serializable;

@@ -3,7 +3,7 @@ package dev.t2v.data.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

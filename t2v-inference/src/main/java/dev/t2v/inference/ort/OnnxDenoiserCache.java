@@ -4,8 +4,8 @@ import dev.t2v.core.model.OnnxPrecision;
 import dev.t2v.core.model.DenoiserOnnxExporter;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.Safetensors;
-import dev.t2v.data.encode.ResourceCache;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ResourceCache;
+import dev.t2v.core.io.ModelFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

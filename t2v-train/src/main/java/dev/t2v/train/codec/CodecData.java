@@ -4,7 +4,7 @@ import dev.t2v.core.util.ProgressBar;
 import dev.t2v.data.msrvtt.MsrVttClip;
 import dev.t2v.data.msrvtt.MsrVttDataset;
 import dev.t2v.data.msrvtt.Split;
-import dev.t2v.data.onnx.ModelFiles;
+import dev.t2v.core.io.ModelFiles;
 import dev.t2v.data.video.FrameSampler;
 import dev.t2v.data.video.Video;
 import dev.t2v.data.video.VideoReader;

@@ -1,4 +1,4 @@
-package dev.t2v.data.onnx;
+package dev.t2v.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,5 @@
-package dev.t2v.data.encode;
+package dev.t2v.core.io;
 
-import dev.t2v.core.io.AtomicFiles;
-import dev.t2v.data.onnx.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,5 @@
-package dev.t2v.data.onnx;
+package dev.t2v.core.io;
 
-import dev.t2v.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

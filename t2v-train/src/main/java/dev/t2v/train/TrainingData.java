@@ -7,6 +7,7 @@ import dev.t2v.core.bundle.VideoSpec;
 import dev.t2v.data.encode.OnnxTextEncoder;
 import dev.t2v.data.encode.OnnxVae;
 import dev.t2v.data.manifest.DatasetInfo;
+import dev.t2v.data.manifest.LatentStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,16 +143,15 @@ public final class TrainingData implements AutoCloseable {
         }
     }
 
-    /** Mean and std of the scaled latents over the first {@code clips} training clips. */
-    public record LatentStats(double mean, double std, int clips) {
-    }
-
     /** Latent std outside [MIN, MAX] means the wrong scaling factor: the schedule's noise expects std near 1. */
     public static final double MIN_LATENT_STD = 0.1;
     public static final double MAX_LATENT_STD = 10;
     private static final int STATS_CHUNK = 16;
 
-    /** Measures the training split's latents over at most {@code maxClips} clips (all of them when fewer). */
+    /**
+     * Measures the training split's latents over at most {@code maxClips} clips (all of them when fewer), or
+     * {@code null} when the split has none.
+     */
     public LatentStats latentStats(int maxClips) {
         int n = Math.min(maxClips, train.size());
         double sum = 0;
@@ -165,17 +165,16 @@ public final class TrainingData implements AutoCloseable {
                 count++;
             }
         }
-        double mean = count == 0 ? 0 : sum / count;
-        double std = count == 0 ? 0 : Math.sqrt(Math.max(0, sumSq / count - mean * mean));
-        return new LatentStats(mean, std, n);
+        return count == 0 ? null : LatentStats.of(sum, sumSq, count, n);
     }
 
     /**
-     * Why latents measured as {@code s} cannot train a model (std far from 1), or {@code null} when they can.
+     * Why latents measured as {@code s} cannot train a model (std far from 1), or {@code null} when they can (or
+     * nothing was measured).
      * Training on them would run to the end and learn nothing, silently.
      */
     public static String scaleProblem(LatentStats s, double scalingFactor) {
-        if (s.clips() == 0 || (s.std() >= MIN_LATENT_STD && s.std() <= MAX_LATENT_STD)) {
+        if (s == null || (s.std() >= MIN_LATENT_STD && s.std() <= MAX_LATENT_STD)) {
             return null;
         }
         return String.format(Locale.ROOT, "the latents' std is %.4g (mean %.4g, over %d clips), far from the 1 "

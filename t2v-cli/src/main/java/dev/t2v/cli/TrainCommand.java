@@ -87,8 +87,8 @@ public final class TrainCommand implements Command {
                 + "step is pure noise (needs v_prediction or sample; docs/training.md)").build());
         o.addOption(flag("snr-shift", "S", "divide every step's SNR by S^2, for sparse or large latents (default 1; "
                 + "t2v schedule-check measures it)"));
-        o.addOption(flag("timestep-sampling", "D", "how training draws timesteps: uniform or logit-normal:LOC,SCALE "
-                + "(default uniform)"));
+        o.addOption(flag("timestep-sampling", "D", "how training draws timesteps: uniform, logit-normal:LOC,SCALE, or "
+                + "logit-normal:LOC,SCALE+uniform:SHARE to keep a share of uniform draws (default uniform)"));
         o.addOption(flag("timestep-spacing", "S", "the sampling timesteps the bundle defaults to: leading, trailing "
                 + "or linspace (default leading)"));
     }
@@ -262,7 +262,8 @@ public final class TrainCommand implements Command {
             try {
                 n.put("timestep_sampling", TimestepSampling.parse(value).label());
             } catch (IllegalArgumentException e) {
-                throw UsageException.badValue("timestep-sampling", value, "uniform or logit-normal:LOC,SCALE");
+                throw UsageException.badValue("timestep-sampling", value,
+                        "uniform, logit-normal:LOC,SCALE or logit-normal:LOC,SCALE+uniform:SHARE");
             }
         }
         if (cmd.hasOption("init")) {

@@ -95,6 +95,9 @@ class TrainingConfigTest {
         TrainingConfig c = TrainingConfig.fromJson("{\"timestep_sampling\":\"logit-normal:0.5,1\",\"init\":\"/m\"}");
         assertThat(c.timestepSampling()).isEqualTo(dev.t2v.core.diffusion.TimestepSampling.logitNormal(0.5, 1));
         assertThat(TrainingConfig.fromJson(c.toJson())).isEqualTo(c);
+        TrainingConfig mixed = TrainingConfig.fromJson("{\"timestep_sampling\":\"logit-normal:1,1+uniform:0.3\"}");
+        assertThat(mixed.timestepSampling().uniformShare()).isEqualTo(0.3);
+        assertThat(TrainingConfig.fromJson(mixed.toJson())).isEqualTo(mixed);
         TrainingConfig old = TrainingConfig.fromJson("{\"preset\":\"demo\"}");
         assertThat(old.timestepSampling()).isEqualTo(dev.t2v.core.diffusion.TimestepSampling.UNIFORM);
         assertThat(old.init()).isEmpty();

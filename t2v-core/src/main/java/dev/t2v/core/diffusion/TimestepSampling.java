@@ -6,15 +6,17 @@ import java.util.random.RandomGenerator;
 /**
  * How training draws a timestep t in [0, N): uniformly (DDPM), or logit-normally (SD3, Esser et al. 2024), which
  * draws u ~ N(loc, scale²) and takes t = ⌊sigmoid(u)·N⌋, so that a positive {@code loc} spends more of the training
- * on the noisy end, where a generator decides what is where. Written as {@code uniform} or
- * {@code logit-normal:LOC,SCALE} in configs and on the command line.
+ * on the noisy end, where a generator decides what is where. A logit-normal may keep a uniform share, so that the
+ * low-noise end, where edges and shapes are refined, is still trained. Written as {@code uniform},
+ * {@code logit-normal:LOC,SCALE} or {@code logit-normal:LOC,SCALE+uniform:SHARE} in configs and on the command line.
  *
- * @param kind  the distribution
- * @param loc   the logit-normal's mean (0 for uniform)
- * @param scale the logit-normal's standard deviation, positive (1 for uniform)
+ * @param kind         the distribution
+ * @param loc          the logit-normal's mean (0 for uniform)
+ * @param scale        the logit-normal's standard deviation, positive (1 for uniform)
+ * @param uniformShare the probability of a uniform draw instead, in [0, 1) (0 for uniform)
  */
-public record TimestepSampling(Kind kind, double loc, double scale) {
-    public static final TimestepSampling UNIFORM = new TimestepSampling(Kind.UNIFORM, 0, 1);
+public record TimestepSampling(Kind kind, double loc, double scale, double uniformShare) {
+    public static final TimestepSampling UNIFORM = new TimestepSampling(Kind.UNIFORM, 0, 1, 0);
 
     /** The distribution's family. */
     public enum Kind { UNIFORM, LOGIT_NORMAL }
@@ -29,18 +31,32 @@ public record TimestepSampling(Kind kind, double loc, double scale) {
         if (!(scale > 0 && scale <= 10)) {
             throw new IllegalArgumentException("timestep sampling scale must be in (0, 10], got " + scale);
         }
-        if (kind == Kind.UNIFORM && (loc != 0 || scale != 1)) {
+        if (!(uniformShare >= 0 && uniformShare < 1)) {
+            throw new IllegalArgumentException("timestep sampling uniform share must be in [0, 1), got " + uniformShare);
+        }
+        if (kind == Kind.UNIFORM && (loc != 0 || scale != 1 || uniformShare != 0)) {
             throw new IllegalArgumentException("uniform timestep sampling takes no parameters");
         }
     }
 
     public static TimestepSampling logitNormal(double loc, double scale) {
-        return new TimestepSampling(Kind.LOGIT_NORMAL, loc, scale);
+        return new TimestepSampling(Kind.LOGIT_NORMAL, loc, scale, 0);
     }
 
-    /** One timestep in [0, n). Uniform takes one {@code nextInt}, logit-normal one {@code nextGaussian}. */
-    public int sample(int n, RandomGenerator rng) {
+    /** This logit-normal with a share of uniform draws. */
+    public TimestepSampling withUniformShare(double share) {
         if (kind == Kind.UNIFORM) {
+            throw new IllegalArgumentException("uniform timestep sampling takes no uniform share");
+        }
+        return new TimestepSampling(kind, loc, scale, share);
+    }
+
+    /**
+     * One timestep in [0, n). Uniform takes one {@code nextInt}, logit-normal one {@code nextGaussian}; with a uniform
+     * share, one {@code nextDouble} first picks which.
+     */
+    public int sample(int n, RandomGenerator rng) {
+        if (kind == Kind.UNIFORM || (uniformShare > 0 && rng.nextDouble() < uniformShare)) {
             return rng.nextInt(n);
         }
         double u = loc + scale * rng.nextGaussian();
@@ -55,19 +71,23 @@ public record TimestepSampling(Kind kind, double loc, double scale) {
             java.util.Arrays.fill(p, 1.0 / n);
             return p;
         }
-        // P(t) = Φ((logit((t+1)/n) − loc)/scale) − Φ((logit(t/n) − loc)/scale)
+        // P(t) = share/n + (1 − share)·[Φ((logit((t+1)/n) − loc)/scale) − Φ((logit(t/n) − loc)/scale)]
         double previous = 0;
         for (int t = 0; t < n; t++) {
             double upper = t == n - 1 ? 1 : normalCdf((logit((t + 1.0) / n) - loc) / scale);
-            p[t] = upper - previous;
+            p[t] = uniformShare / n + (1 - uniformShare) * (upper - previous);
             previous = upper;
         }
         return p;
     }
 
-    /** {@code uniform} or {@code logit-normal:LOC,SCALE}. */
+    /** {@code uniform}, {@code logit-normal:LOC,SCALE} or {@code logit-normal:LOC,SCALE+uniform:SHARE}. */
     public String label() {
-        return kind == Kind.UNIFORM ? "uniform" : String.format(Locale.ROOT, "logit-normal:%s,%s", trim(loc), trim(scale));
+        if (kind == Kind.UNIFORM) {
+            return "uniform";
+        }
+        String ln = String.format(Locale.ROOT, "logit-normal:%s,%s", trim(loc), trim(scale));
+        return uniformShare == 0 ? ln : ln + "+uniform:" + trim(uniformShare);
     }
 
     @Override
@@ -82,18 +102,24 @@ public record TimestepSampling(Kind kind, double loc, double scale) {
             return UNIFORM;
         }
         String prefix = "logit-normal:";
+        String mix = "+uniform:";
         if (s.startsWith(prefix)) {
-            String[] parts = s.substring(prefix.length()).split(",");
+            String body = s.substring(prefix.length());
+            int plus = body.indexOf(mix);
+            String[] parts = (plus < 0 ? body : body.substring(0, plus)).split(",");
             if (parts.length == 2) {
                 try {
-                    return logitNormal(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+                    TimestepSampling ln = logitNormal(Double.parseDouble(parts[0].trim()),
+                            Double.parseDouble(parts[1].trim()));
+                    return plus < 0 ? ln
+                            : ln.withUniformShare(Double.parseDouble(body.substring(plus + mix.length()).trim()));
                 } catch (NumberFormatException e) {
                     // falls through to the message below
                 }
             }
         }
-        throw new IllegalArgumentException("timestep sampling: expected 'uniform' or 'logit-normal:LOC,SCALE' "
-                + "(e.g. logit-normal:0.5,1), got '" + text + "'");
+        throw new IllegalArgumentException("timestep sampling: expected 'uniform', 'logit-normal:LOC,SCALE' or "
+                + "'logit-normal:LOC,SCALE+uniform:SHARE' (e.g. logit-normal:1,1+uniform:0.3), got '" + text + "'");
     }
 
     private static double logit(double x) {

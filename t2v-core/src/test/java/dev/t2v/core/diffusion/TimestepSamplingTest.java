@@ -37,6 +37,38 @@ class TimestepSamplingTest {
     }
 
     @Test
+    void aUniformShareMixesUniformDrawsIntoTheLogitNormal() {
+        TimestepSampling ln = TimestepSampling.logitNormal(1, 1);
+        TimestepSampling mixed = ln.withUniformShare(0.3);
+        int n = 20;
+        double[] p = mixed.probabilities(n);
+        double[] q = ln.probabilities(n);
+        assertThat(DoubleStream.of(p).sum()).isCloseTo(1, within(1e-12));
+        for (int t = 0; t < n; t++) {
+            assertThat(p[t]).isCloseTo(0.3 / n + 0.7 * q[t], within(1e-12));
+        }
+        // The low-noise end gets what the pure logit-normal starves: about 3 % of draws below t = 300 of 1000 become 24 %.
+        double low = DoubleStream.of(ln.probabilities(1000)).limit(300).sum();
+        double lowMixed = DoubleStream.of(mixed.probabilities(1000)).limit(300).sum();
+        assertThat(low).isBetween(0.02, 0.04);
+        assertThat(lowMixed).isCloseTo(0.3 * 0.3 + 0.7 * low, within(1e-9));
+        int[] counts = new int[n];
+        SplittableRandom rng = new SplittableRandom(2);
+        int draws = 200_000;
+        for (int i = 0; i < draws; i++) {
+            counts[mixed.sample(n, rng)]++;
+        }
+        for (int t = 0; t < n; t++) {
+            double sd = Math.sqrt(p[t] * (1 - p[t]) / draws);
+            assertThat((double) counts[t] / draws).as("t=%d", t).isCloseTo(p[t], within(5 * sd + 1e-6));
+        }
+        assertThat(mixed.label()).isEqualTo("logit-normal:1,1+uniform:0.3");
+        assertThat(TimestepSampling.parse(mixed.label())).isEqualTo(mixed);
+        assertThatThrownBy(() -> ln.withUniformShare(1)).hasMessageContaining("uniform share");
+        assertThatThrownBy(() -> TimestepSampling.UNIFORM.withUniformShare(0.5)).hasMessageContaining("uniform share");
+    }
+
+    @Test
     void aPositiveLocationSpendsMoreDrawsAtTheNoisyEnd() {
         double[] centred = TimestepSampling.logitNormal(0, 1).probabilities(1000);
         double[] noisy = TimestepSampling.logitNormal(1, 1).probabilities(1000);

@@ -4,6 +4,7 @@ import dev.t2v.core.bundle.BundleInfo;
 import dev.t2v.core.bundle.ModelBundle;
 import dev.t2v.core.bundle.Provenance;
 import dev.t2v.core.bundle.SamplingDefaults;
+import dev.t2v.core.bundle.VideoSpec;
 import dev.t2v.core.config.DenoiserConfig;
 import dev.t2v.core.io.AtomicFiles;
 import dev.t2v.core.io.Safetensors;
@@ -105,7 +106,8 @@ public final class Trainer {
 
     /**
      * The preset made to fit the data: its text width becomes the data's ({@code withTextDim}) and its text length
-     * grows to the data's longest captions; channels, latent size and frames must already match.
+     * grows to the data's longest captions; channels and latent size must already match, and the data's clips may
+     * be shorter than the preset's window but not longer.
      *
      * @throws IllegalArgumentException naming the preset and the mismatch
      */
@@ -120,9 +122,12 @@ public final class Trainer {
                     + data.latentSize() + "; choose a preset with latent_size " + data.latentSize()
                     + " or preprocess at another frame size");
         }
-        if (preset.frames() != data.frames()) {
-            throw new IllegalArgumentException("preset '" + name + "' trains on " + preset.frames()
-                    + "-frame clips but the data's clips have " + data.frames() + " frames");
+        // Shorter clips than the window are allowed: the graph takes any frame count, so a run can learn shapes
+        // from many short clips first (the images-first recipe of Latte and VideoLDM) and motion later (--init).
+        if (data.frames() > preset.frames()) {
+            throw new IllegalArgumentException("preset '" + name + "' generates " + preset.frames()
+                    + "-frame windows but the data's clips have " + data.frames() + " frames; preprocess with --frames "
+                    + preset.frames() + " or fewer");
         }
         DenoiserConfig c = preset.textDim() == data.textDim() ? preset : preset.withTextDim(data.textDim());
         return c.maxTextTokens() >= data.maxTextTokens() ? c : c.withMaxTextTokens(data.maxTextTokens());
@@ -431,7 +436,9 @@ public final class Trainer {
         BundleInfo bundleInfo() {
             Provenance p = new Provenance(train.fingerprint(), step, epoch, cfg.seed(), gitRevision,
                     Instant.now().toString(), cfg.toJson(), Provenance.currentVersion());
-            return new BundleInfo(modelCfg, cfg.scheduler(), refs.textEncoder(), refs.codec(), refs.video(),
+            // The bundle generates the model's window, also when it was trained on shorter clips.
+            VideoSpec video = new VideoSpec(modelCfg.frames(), refs.video().fps(), refs.video().size());
+            return new BundleInfo(modelCfg, cfg.scheduler(), refs.textEncoder(), refs.codec(), video,
                     SamplingDefaults.defaults(), p);
         }
     }
